@@ -1,0 +1,50 @@
+package io.alphadecay.control.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Everything an operator can configure, bound from {@code alphadecay.*} (see application.yml for the
+ * environment variables behind each key).
+ */
+@ConfigurationProperties("alphadecay")
+public record AlphadecayProperties(
+        @DefaultValue("./.alphadecay") Path home,
+        @DefaultValue Db db,
+        @DefaultValue Auth auth,
+        @DefaultValue Leases leases,
+        @DefaultValue Limits limits,
+        @DefaultValue Monitoring monitoring) {
+
+    /** An empty url means: run the embedded PostgreSQL under {@code home/pgdata}. */
+    public record Db(@DefaultValue("") String url, @DefaultValue("") String user, @DefaultValue("") String password,
+            @DefaultValue("0") int embeddedPort, @DefaultValue("10") int maxPoolSize) {
+
+        public boolean embedded() {
+            return url == null || url.isBlank();
+        }
+    }
+
+    /** Empty tokens are generated once and kept under {@code home/secrets}, readable by the owner only. */
+    public record Auth(@DefaultValue("") String operatorToken, @DefaultValue("") String serviceToken) {
+
+        @Override
+        public String toString() {
+            return "Auth[tokens redacted]";
+        }
+    }
+
+    public record Leases(@DefaultValue("60s") Duration ttl, @DefaultValue("5s") Duration reaperInterval,
+            @DefaultValue("3") int maxAttempts) {
+    }
+
+    public record Limits(@DefaultValue("4194304") long maxRequestBytes, @DefaultValue("10000") int maxMetricPoints,
+            @DefaultValue("100000") int maxMetricReadPoints, @DefaultValue("500") int maxPageSize) {
+    }
+
+    public record Monitoring(@DefaultValue("10s") Duration refreshInterval) {
+    }
+}

@@ -1,0 +1,82 @@
+package io.alphadecay.control.metric;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.alphadecay.control.config.AlphadecayProperties;
+import io.alphadecay.control.run.RunService;
+import io.alphadecay.control.web.ApiException;
+import io.alphadecay.control.web.ApiException.FieldError;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Batched, idempotent metric ingestion and downsampled reads. */
+@Service
+public class MetricService {
+
+    private final MetricRepository metrics;
+    private final RunService runs;
+    private final AlphadecayProperties.Limits limits;
+
+    MetricService(MetricRepository metrics, RunService runs, AlphadecayProperties properties) {
+        this.metrics = metrics;
+        this.runs = runs;
+        this.limits = properties.limits();
+    }
+
+    /** All or nothing: one bad point rejects the batch, naming it. Returns the number of points stored. */
+    @Transactional
+    public int ingest(UUID runId, List<MetricPoint> points) {
+        if (points.size() > limits.maxMetricPoints()) {
+            throw ApiException.invalid("points", "at most " + limits.maxMetricPoints() + " points per batch, got "
+                    + points.size());
+        }
+        List<FieldError> errors = new ArrayList<>();
+        Map<String, MetricPoint> unique = new LinkedHashMap<>();
+        for (int i = 0; i < points.size(); i++) {
+            MetricPoint point = points.get(i);
+            if (!Double.isFinite(point.value())) {
+                errors.add(new FieldError("points[" + i + "].value", "must be a finite number"));
+            }
+            // Within one batch the last value for a (name, step) wins, as it would across batches.
+            unique.put(point.name() + '\u0000' + point.step(), point);
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors.size() > 20 ? errors.subList(0, 20) : errors);
+        }
+        runs.requireExists(runId);
+        if (!unique.isEmpty()) {
+            metrics.upsert(runId, List.copyOf(unique.values()));
+        }
+        return unique.size();
+    }
+
+    public List<MetricPoint> read(UUID runId, String name, Long fromStep, Long toStep, Integer maxPoints) {
+        runs.requireExists(runId);
+        long from = fromStep == null ? 0 : fromStep;
+        long to = toStep == null ? Long.MAX_VALUE : toStep;
+        if (from > to) {
+            throw ApiException.invalid("fromStep", "must not exceed toStep");
+        }
+        int cap = limits.maxMetricReadPoints();
+        int max = maxPoints == null ? cap : maxPoints;
+        if (max < 2 || max > cap) {
+            throw ApiException.invalid("maxPoints", "must be between 2 and " + cap);
+        }
+        // Read up to the storage cap and thin each series evenly; the first and last point always stay.
+        List<MetricPoint> points = metrics.read(runId, name, from, to, cap * 10);
+        Map<String, List<MetricPoint>> series = new LinkedHashMap<>();
+        for (MetricPoint point : points) {
+            series.computeIfAbsent(point.name(), k -> new ArrayList<>()).add(point);
+        }
+        List<MetricPoint> result = new ArrayList<>();
+        for (List<MetricPoint> one : series.values()) {
+            result.addAll(Downsampling.evenly(one, max));
+        }
+        result.sort(java.util.Comparator.comparingLong(MetricPoint::step).thenComparing(MetricPoint::name));
+        return result;
+    }
+}

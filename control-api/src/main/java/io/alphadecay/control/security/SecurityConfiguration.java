@@ -1,0 +1,59 @@
+package io.alphadecay.control.security;
+
+import io.alphadecay.control.web.ProblemType;
+import io.alphadecay.control.web.Problems;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+
+/**
+ * Two roles: {@code operator} (people: launch, cancel, override, read) and {@code service} (trainers and the
+ * esd-service: claim, heartbeat, report, read). Only the health endpoints are open.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    private static final String OPERATOR = "OPERATOR";
+    private static final String SERVICE = "SERVICE";
+
+    @Bean
+    SecurityFilterChain apiSecurity(HttpSecurity http, Tokens tokens) throws Exception {
+        http.csrf(csrf -> csrf.disable())
+                .cors(cors -> cors.disable())
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(new BearerTokenFilter(tokens), AnonymousAuthenticationFilter.class)
+                .exceptionHandling(errors -> errors
+                        .authenticationEntryPoint((request, response, ex) -> Problems.write(request, response,
+                                ProblemType.UNAUTHENTICATED, "A valid bearer token is required"))
+                        .accessDeniedHandler((request, response, ex) -> Problems.write(request, response,
+                                ProblemType.FORBIDDEN, "This token's role may not do that")))
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers("/error").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/v1/runs", "/api/v1/runs/*/cancel").hasRole(OPERATOR)
+                        .requestMatchers(HttpMethod.PUT, "/api/v1/runs/*/decay-overrides").hasRole(OPERATOR)
+                        .requestMatchers(HttpMethod.POST, "/api/v1/runs:claim", "/api/v1/runs/*/heartbeat",
+                                "/api/v1/runs/*/state", "/api/v1/runs/*/metrics", "/api/v1/runs/*/checkpoints",
+                                "/api/v1/runs/*/analyses").hasRole(SERVICE)
+                        .requestMatchers(HttpMethod.POST, "/api/v1/runs/*/events").hasAnyRole(OPERATOR, SERVICE)
+                        .requestMatchers(HttpMethod.GET, "/**").hasAnyRole(OPERATOR, SERVICE)
+                        .anyRequest().hasAnyRole(OPERATOR, SERVICE));
+        return http.build();
+    }
+
+    /** Keeps Boot from creating a default user with a generated password: tokens are the only credentials. */
+    @Bean
+    UserDetailsService noUsers() {
+        return new InMemoryUserDetailsManager();
+    }
+}

@@ -1,0 +1,46 @@
+package io.alphadecay.control.web;
+
+import java.util.List;
+
+/** A failure the client can act on; rendered as problem+json by {@link ApiExceptionHandler}. */
+public class ApiException extends RuntimeException {
+
+    private final ProblemType problem;
+    private final List<FieldError> errors;
+
+    public ApiException(ProblemType problem, String detail) {
+        this(problem, detail, List.of());
+    }
+
+    public ApiException(ProblemType problem, String detail, List<FieldError> errors) {
+        super(detail);
+        this.problem = problem;
+        this.errors = List.copyOf(errors);
+    }
+
+    public static ApiException notFound(String what) {
+        return new ApiException(ProblemType.NOT_FOUND, what + " not found");
+    }
+
+    public static ApiException invalid(String field, String message) {
+        return new ApiException(ProblemType.VALIDATION, field + ": " + message, List.of(new FieldError(field, message)));
+    }
+
+    public static ApiException invalid(List<FieldError> errors) {
+        String detail = errors.stream().map(e -> e.field() + ": " + e.message()).reduce((a, b) -> a + "; " + b)
+                .orElse("invalid request");
+        return new ApiException(ProblemType.VALIDATION, detail, errors);
+    }
+
+    public ProblemType problem() {
+        return problem;
+    }
+
+    public List<FieldError> errors() {
+        return errors;
+    }
+
+    /** One rejected field, named by its JSON path (for example {@code decay.s2} or {@code points[3].value}). */
+    public record FieldError(String field, String message) {
+    }
+}
