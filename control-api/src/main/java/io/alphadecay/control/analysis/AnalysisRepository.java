@@ -20,6 +20,9 @@ class AnalysisRepository {
             + "avg(m.alpha) FILTER (WHERE m.status = 'ok') AS alpha_mean "
             + "FROM analyses a LEFT JOIN analysis_modules m ON m.analysis_id = a.id ";
     private static final String GROUP = " GROUP BY a.id";
+    /** Block by block, in the order the projections run: q, k, v, o, then gate, up, down. */
+    private static final String MODULE_ORDER = "layer NULLS LAST, "
+            + "array_position(ARRAY['q', 'k', 'v', 'o', 'gate', 'up', 'down'], module_type) NULLS LAST, name";
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
@@ -71,7 +74,7 @@ class AnalysisRepository {
     }
 
     List<ModuleAnalysis> modules(long analysisId) {
-        return jdbc.sql("SELECT * FROM analysis_modules WHERE analysis_id = :id ORDER BY layer NULLS LAST, name")
+        return jdbc.sql("SELECT * FROM analysis_modules WHERE analysis_id = :id ORDER BY " + MODULE_ORDER)
                 .param("id", analysisId).query(AnalysisRepository::module).list();
     }
 
@@ -79,7 +82,7 @@ class AnalysisRepository {
     Map<Long, List<ModuleAnalysis>> modulesOfRun(UUID runId) {
         var byAnalysis = new java.util.LinkedHashMap<Long, List<ModuleAnalysis>>();
         jdbc.sql("SELECT m.* FROM analysis_modules m JOIN analyses a ON a.id = m.analysis_id WHERE a.run_id = :run "
-                + "ORDER BY m.analysis_id, m.layer NULLS LAST, m.name").param("run", runId)
+                + "ORDER BY m.analysis_id, " + MODULE_ORDER).param("run", runId)
                 .query((ResultSet rs) -> {
                     byAnalysis.computeIfAbsent(rs.getLong("analysis_id"), k -> new java.util.ArrayList<>())
                             .add(module(rs, 0));

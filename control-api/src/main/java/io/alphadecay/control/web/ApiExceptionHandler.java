@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.alphadecay.control.web.ApiException.FieldError;
+import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -16,9 +18,12 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.validation.method.ParameterErrors;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
@@ -32,6 +37,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Object> handleApi(ApiException ex, WebRequest request) {
         return problem(ex.problem(), ex.getMessage(), ex.errors(), request);
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    ResponseEntity<Object> handleConstraintViolation(ConstraintViolationException ex, WebRequest request) {
+        List<FieldError> errors = ex.getConstraintViolations().stream().map(v -> {
+            String path = v.getPropertyPath().toString();
+            return new FieldError(path.substring(path.lastIndexOf('.') + 1), v.getMessage());
+        }).toList();
+        ApiException api = ApiException.invalid(errors);
+        return problem(api.problem(), api.getMessage(), api.errors(), request);
     }
 
     @ExceptionHandler(Exception.class)
@@ -83,8 +98,15 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<FieldError> errors = new ArrayList<>();
-        ex.getParameterValidationResults().forEach(result -> result.getResolvableErrors().forEach(error -> errors.add(
-                new FieldError(result.getMethodParameter().getParameterName(), error.getDefaultMessage()))));
+        ex.getParameterValidationResults().forEach(result -> {
+            if (result instanceof ParameterErrors body) {
+                body.getFieldErrors().forEach(e -> errors.add(new FieldError(e.getField(), e.getDefaultMessage())));
+            }
+            else {
+                String name = parameterName(result.getMethodParameter());
+                result.getResolvableErrors().forEach(e -> errors.add(new FieldError(name, e.getDefaultMessage())));
+            }
+        });
         ApiException api = ApiException.invalid(errors);
         return problem(api.problem(), api.getMessage(), api.errors(), request);
     }
@@ -127,6 +149,19 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         String instance = request instanceof ServletWebRequest servlet ? servlet.getRequest().getRequestURI() : null;
         return ResponseEntity.status(type.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(Problems.of(type, detail, instance, errors));
+    }
+
+    /** The name the client used: a header's or query parameter's own name rather than the Java one. */
+    private static String parameterName(MethodParameter parameter) {
+        RequestHeader header = parameter.getParameterAnnotation(RequestHeader.class);
+        if (header != null && !header.name().isEmpty()) {
+            return header.name();
+        }
+        RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
+        if (param != null && !param.name().isEmpty()) {
+            return param.name();
+        }
+        return parameter.getParameterName();
     }
 
     private static String jsonPath(JacksonException ex) {

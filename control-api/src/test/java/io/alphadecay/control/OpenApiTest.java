@@ -1,0 +1,26 @@
+package io.alphadecay.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.alphadecay.control.support.ApiTestBase;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class OpenApiTest extends ApiTestBase {
+
+    @Test
+    void describesEveryEndpoint() {
+        JsonNode doc = operator.get("/v3/api-docs").json();
+
+        assertThat(doc.get("openapi").asString()).startsWith("3.");
+        JsonNode paths = doc.get("paths");
+        for (String path : new String[] { "/api/v1/runs", "/api/v1/runs/{id}", "/api/v1/runs/{id}/cancel",
+                "/api/v1/runs/{id}/events", "/api/v1/runs:claim", "/api/v1/runs/{id}/heartbeat", "/api/v1/runs/{id}/state",
+                "/api/v1/runs/{id}/metrics", "/api/v1/runs/{id}/checkpoints", "/api/v1/runs/{id}/analyses",
+                "/api/v1/runs/{id}/analyses/latest", "/api/v1/runs/{id}/decay-assignment",
+                "/api/v1/runs/{id}/decay-overrides" }) {
+            assertThat(paths.has(path)).as(path).isTrue();
+        }
+        assertThat(doc.at("/components/securitySchemes/bearer/scheme").asString()).isEqualTo("bearer");
+    }
+}
