@@ -1,0 +1,12 @@
+package io.alphadecay.trainer;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+@SpringBootApplication
+public class TrainerServiceApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(TrainerServiceApplication.class, args);
+    }
+}
