@@ -8,8 +8,8 @@ import java.util.UUID;
 
 import io.alphadecay.control.config.AlphadecayProperties;
 import io.alphadecay.control.run.RunService;
-import io.alphadecay.control.web.ApiException;
-import io.alphadecay.control.web.ApiException.FieldError;
+import io.alphadecay.common.web.ApiException;
+import io.alphadecay.common.web.ApiException.FieldError;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.alphadecay.control.web.ApiException;
-import io.alphadecay.control.web.ApiException.FieldError;
+import io.alphadecay.common.web.ApiException;
+import io.alphadecay.common.web.ApiException.FieldError;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;

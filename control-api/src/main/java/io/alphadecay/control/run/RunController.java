@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.alphadecay.control.config.AlphadecayProperties;
-import io.alphadecay.control.web.ApiException;
+import io.alphadecay.common.web.ApiException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

@@ -13,8 +13,8 @@ import java.util.UUID;
 
 import io.alphadecay.control.config.AlphadecayProperties;
 import io.alphadecay.control.run.RunRepository.StoredRun;
-import io.alphadecay.control.web.ApiException;
-import io.alphadecay.control.web.ProblemType;
+import io.alphadecay.common.web.ApiException;
+import io.alphadecay.common.web.ProblemType;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;

@@ -1,7 +1,13 @@
 package io.alphadecay.control.security;
 
-import io.alphadecay.control.web.ProblemType;
-import io.alphadecay.control.web.Problems;
+import io.alphadecay.common.security.BearerTokenFilter;
+import io.alphadecay.common.security.Tokens;
+import io.alphadecay.common.web.ApiExceptionHandler;
+import io.alphadecay.common.web.ProblemType;
+import io.alphadecay.common.web.Problems;
+import io.alphadecay.common.web.RequestSizeLimitFilter;
+import io.alphadecay.control.config.AlphadecayProperties;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -17,10 +23,21 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
  * esd-service: claim, heartbeat, report, read). Only the health endpoints are open.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(ApiExceptionHandler.class)
 class SecurityConfiguration {
 
     private static final String OPERATOR = "OPERATOR";
     private static final String SERVICE = "SERVICE";
+
+    @Bean
+    Tokens tokens(AlphadecayProperties properties) {
+        return new Tokens(properties.home(), properties.auth().operatorToken(), properties.auth().serviceToken());
+    }
+
+    @Bean
+    RequestSizeLimitFilter requestSizeLimitFilter(AlphadecayProperties properties) {
+        return new RequestSizeLimitFilter(properties.limits().maxRequestBytes());
+    }
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, Tokens tokens) throws Exception {

@@ -1,4 +1,4 @@
-package io.alphadecay.control.web;
+package io.alphadecay.common.web;
 
 import java.io.IOException;
 import java.net.URI;

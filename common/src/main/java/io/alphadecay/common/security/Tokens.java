@@ -1,8 +1,9 @@
-package io.alphadecay.control.security;
+package io.alphadecay.common.security;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -11,16 +12,13 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 
-import io.alphadecay.control.config.AlphadecayProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
 
 /**
  * The two bearer tokens. A token left unconfigured is generated once and stored under {@code home/secrets} with
  * owner-only permissions, so the other local services find the same one; token values never reach a log.
  */
-@Component
 public final class Tokens {
 
     static final int MIN_LENGTH = 16;
@@ -29,13 +27,19 @@ public final class Tokens {
     private final byte[] operator;
     private final byte[] service;
 
-    public Tokens(AlphadecayProperties properties) {
-        Path secrets = properties.home().resolve("secrets");
-        this.operator = resolve("operator", properties.auth().operatorToken(), secrets.resolve("operator-token"));
-        this.service = resolve("service", properties.auth().serviceToken(), secrets.resolve("service-token"));
+    /** Configured tokens win; a blank one is read from, or generated into, {@code home/secrets}. */
+    public Tokens(Path home, String operatorToken, String serviceToken) {
+        Path secrets = home.resolve("secrets");
+        this.operator = resolve("operator", operatorToken, secrets.resolve("operator-token"));
+        this.service = resolve("service", serviceToken, secrets.resolve("service-token"));
         if (MessageDigest.isEqual(operator, service)) {
             throw new IllegalStateException("The operator and service tokens must differ");
         }
+    }
+
+    /** The service token, for calls this service makes to its peers. */
+    public String serviceToken() {
+        return new String(service, StandardCharsets.UTF_8);
     }
 
     /** The role a presented token grants, compared in constant time. */
@@ -68,8 +72,18 @@ public final class Tokens {
             Path temp = Files.createTempFile(file.getParent(), role, ".tmp");
             setOwnerOnly(temp);
             Files.writeString(temp, token + "\n", StandardCharsets.UTF_8);
-            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            log.info("No {} token configured: generated one in {}", role, file.toAbsolutePath().normalize());
+            try {
+                // A hard link never replaces an existing file: when two services start at once, the first wins
+                // and both end up reading the same token.
+                Files.createLink(file, temp);
+                log.info("No {} token configured: generated one in {}", role, file.toAbsolutePath().normalize());
+            }
+            catch (FileAlreadyExistsException ex) {
+                // Another process created it first; use theirs.
+            }
+            finally {
+                Files.deleteIfExists(temp);
+            }
             return Files.readString(file, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
         }
         catch (IOException ex) {

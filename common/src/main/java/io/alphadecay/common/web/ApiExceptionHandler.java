@@ -1,9 +1,9 @@
-package io.alphadecay.control.web;
+package io.alphadecay.common.web;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import io.alphadecay.control.web.ApiException.FieldError;
+import io.alphadecay.common.web.ApiException.FieldError;
 import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +30,7 @@ import tools.jackson.core.JacksonException;
 
 /** Turns every failure into problem+json with a stable type, naming the offending field where there is one. */
 @RestControllerAdvice
-class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 

@@ -1,8 +1,8 @@
-package io.alphadecay.control.web;
+package io.alphadecay.common.web;
 
 import java.io.IOException;
+import java.util.function.ToLongFunction;
 
-import io.alphadecay.control.config.AlphadecayProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -12,26 +12,31 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Bounds every request body: a declared length over the limit is refused before reading, and a chunked body is
  * cut off as soon as it passes the limit.
  */
-@Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class RequestSizeLimitFilter extends OncePerRequestFilter {
+public final class RequestSizeLimitFilter extends OncePerRequestFilter {
 
-    private final long limit;
+    private final ToLongFunction<HttpServletRequest> limits;
 
-    RequestSizeLimitFilter(AlphadecayProperties properties) {
-        this.limit = properties.limits().maxRequestBytes();
+    /** One limit for every request. */
+    public RequestSizeLimitFilter(long limit) {
+        this(request -> limit);
+    }
+
+    /** A limit chosen per request, for services whose bulk upload allows more than their JSON calls. */
+    public RequestSizeLimitFilter(ToLongFunction<HttpServletRequest> limits) {
+        this.limits = limits;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        long limit = limits.applyAsLong(request);
         if (request.getContentLengthLong() > limit) {
             Problems.write(request, response, ProblemType.PAYLOAD_TOO_LARGE,
                     "The request body exceeds the limit of " + limit + " bytes");

@@ -1,4 +1,4 @@
-package io.alphadecay.control.web;
+package io.alphadecay.common.web;
 
 import java.net.URI;
 
@@ -19,6 +19,8 @@ public enum ProblemType {
     LEASE_LOST("lease-lost", HttpStatus.CONFLICT, "Lease not held by this worker"),
     IDEMPOTENCY_CONFLICT("idempotency-key-reused", HttpStatus.CONFLICT, "Idempotency key reused with another body"),
     PAYLOAD_TOO_LARGE("payload-too-large", HttpStatus.CONTENT_TOO_LARGE, "Request body too large"),
+    UNPROCESSABLE_CHECKPOINT("unprocessable-checkpoint", HttpStatus.UNPROCESSABLE_CONTENT, "Checkpoint cannot be analysed"),
+    TOO_MANY_REQUESTS("too-many-requests", HttpStatus.TOO_MANY_REQUESTS, "Too many concurrent requests"),
     INTERNAL("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
     private static final String PREFIX = "urn:alphadecay:problem:";

@@ -1,4 +1,4 @@
-package io.alphadecay.control.security;
+package io.alphadecay.common.security;
 
 import java.io.IOException;
 import java.util.List;
@@ -13,13 +13,13 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /** Authenticates {@code Authorization: Bearer <token>} against the two configured tokens. */
-final class BearerTokenFilter extends OncePerRequestFilter {
+public final class BearerTokenFilter extends OncePerRequestFilter {
 
     private static final String PREFIX = "Bearer ";
 
     private final Tokens tokens;
 
-    BearerTokenFilter(Tokens tokens) {
+    public BearerTokenFilter(Tokens tokens) {
         this.tokens = tokens;
     }
 
