@@ -7,15 +7,31 @@ public class ApiException extends RuntimeException {
 
     private final ProblemType problem;
     private final List<FieldError> errors;
+    private final long retryAfterSeconds;
 
     public ApiException(ProblemType problem, String detail) {
         this(problem, detail, List.of());
     }
 
     public ApiException(ProblemType problem, String detail, List<FieldError> errors) {
+        this(problem, detail, errors, 0);
+    }
+
+    private ApiException(ProblemType problem, String detail, List<FieldError> errors, long retryAfterSeconds) {
         super(detail);
         this.problem = problem;
         this.errors = List.copyOf(errors);
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** A 429 whose response tells the client when to try again. */
+    public static ApiException tooManyRequests(String detail, long retryAfterSeconds) {
+        return new ApiException(ProblemType.TOO_MANY_REQUESTS, detail, List.of(), Math.max(1, retryAfterSeconds));
+    }
+
+    /** Seconds for a Retry-After header, or 0 for none. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public static ApiException notFound(String what) {

@@ -36,7 +36,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Object> handleApi(ApiException ex, WebRequest request) {
-        return problem(ex.problem(), ex.getMessage(), ex.errors(), request);
+        ResponseEntity<Object> response = problem(ex.problem(), ex.getMessage(), ex.errors(), request);
+        if (ex.retryAfterSeconds() > 0) {
+            return ResponseEntity.status(response.getStatusCode()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds())).body(response.getBody());
+        }
+        return response;
     }
 
     @ExceptionHandler(ConstraintViolationException.class)

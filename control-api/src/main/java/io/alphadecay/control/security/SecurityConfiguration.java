@@ -1,10 +1,8 @@
 package io.alphadecay.control.security;
 
-import io.alphadecay.common.security.BearerTokenFilter;
+import io.alphadecay.common.security.StatelessBearerSecurity;
 import io.alphadecay.common.security.Tokens;
 import io.alphadecay.common.web.ApiExceptionHandler;
-import io.alphadecay.common.web.ProblemType;
-import io.alphadecay.common.web.Problems;
 import io.alphadecay.common.web.RequestSizeLimitFilter;
 import io.alphadecay.control.config.AlphadecayProperties;
 import org.springframework.context.annotation.Import;
@@ -12,11 +10,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 
 /**
  * Two roles: {@code operator} (people: launch, cancel, override, read) and {@code service} (trainers and the
@@ -41,19 +37,7 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, Tokens tokens) throws Exception {
-        http.csrf(csrf -> csrf.disable())
-                .cors(cors -> cors.disable())
-                .httpBasic(basic -> basic.disable())
-                .formLogin(form -> form.disable())
-                .logout(logout -> logout.disable())
-                .requestCache(cache -> cache.disable())
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .addFilterBefore(new BearerTokenFilter(tokens), AnonymousAuthenticationFilter.class)
-                .exceptionHandling(errors -> errors
-                        .authenticationEntryPoint((request, response, ex) -> Problems.write(request, response,
-                                ProblemType.UNAUTHENTICATED, "A valid bearer token is required"))
-                        .accessDeniedHandler((request, response, ex) -> Problems.write(request, response,
-                                ProblemType.FORBIDDEN, "This token's role may not do that")))
+        StatelessBearerSecurity.apply(http, tokens)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/error").permitAll()

@@ -1,0 +1,218 @@
+package io.alphadecay.esd.analysis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+import io.alphadecay.esd.analysis.AnalysisResult.Skipped;
+import io.alphadecay.esd.config.EsdProperties;
+import io.alphadecay.esd.safetensors.MalformedCheckpointException;
+import io.alphadecay.esd.safetensors.SafetensorsHeader;
+import io.alphadecay.esd.safetensors.TensorDecoder;
+import io.alphadecay.esd.safetensors.TensorInfo;
+import io.alphadecay.esd.spectrum.DecayPolicy;
+import io.alphadecay.esd.spectrum.SpectralAnalyzer;
+import io.alphadecay.esd.spectrum.SpectralStats;
+
+/**
+ * Analyses a safetensors stream as it arrives: the request thread reads and decodes one tensor while the worker
+ * pool computes the spectra of the ones before it. At most {@code workers + 1} decoded matrices of one analysis
+ * exist at once, so memory stays bounded by a few tensors whatever the checkpoint's size.
+ */
+final class CheckpointAnalyzer {
+
+    private static final List<String> TYPE_ORDER = List.of("q", "k", "v", "o", "gate", "up", "down", "other");
+
+    private final ExecutorService workers;
+    private final int inFlightPerAnalysis;
+    private final EsdProperties.Analysis settings;
+    private final SpectralAnalyzer spectra;
+
+    CheckpointAnalyzer(ExecutorService workers, EsdProperties.Analysis settings, SpectralAnalyzer spectra) {
+        this.workers = workers;
+        this.inFlightPerAnalysis = settings.effectiveWorkers() + 1;
+        this.settings = settings;
+        this.spectra = spectra;
+    }
+
+    /** Counts the bytes taken from the stream, for the response and the metrics. */
+    static final class CountingStream extends InputStream {
+
+        private final InputStream in;
+        private long count;
+
+        CountingStream(InputStream in) {
+            this.in = in;
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = in.read(buffer, offset, length);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = in.skip(n);
+            count += Math.max(0, skipped);
+            return skipped;
+        }
+    }
+
+    AnalysisResult analyze(InputStream body, AnalysisParameters.Overrides overrides, ModuleSelector selector)
+            throws IOException, MalformedCheckpointException, InterruptedException {
+        long started = System.nanoTime();
+        CountingStream in = new CountingStream(body);
+        SafetensorsHeader header = SafetensorsHeader.read(in, settings.maxHeaderBytes());
+        AnalysisParameters params = AnalysisParameters.resolve(header.metadata(), overrides);
+
+        Semaphore slots = new Semaphore(inFlightPerAnalysis);
+        List<Future<Computed>> pending = new ArrayList<>();
+        List<ModuleResult> direct = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        try {
+            for (TensorInfo tensor : header.tensors()) {
+                String reason = skipReason(tensor, selector);
+                if (reason != null) {
+                    skipped.add(new Skipped(tensor.name(), reason));
+                    TensorDecoder.skip(in, tensor);
+                    continue;
+                }
+                int rows = (int) tensor.shape()[0];
+                int cols = (int) tensor.shape()[1];
+                if (Math.min(rows, cols) < settings.minEigenvalues() || !tensor.dtype().decodable()) {
+                    direct.add(unanalysed(tensor, tensor.dtype().decodable() ? "too-small" : "invalid"));
+                    TensorDecoder.skip(in, tensor);
+                    continue;
+                }
+                slots.acquire();
+                TensorDecoder.Decoded decoded;
+                try {
+                    decoded = TensorDecoder.decode(in, tensor);
+                }
+                catch (IOException | MalformedCheckpointException | RuntimeException ex) {
+                    slots.release();
+                    throw ex;
+                }
+                if (!decoded.finite()) {
+                    slots.release();
+                    direct.add(unanalysed(tensor, "invalid"));
+                    continue;
+                }
+                pending.add(workers.submit(() -> {
+                    try {
+                        long t0 = System.nanoTime();
+                        SpectralStats stats = spectra.analyze(decoded.values(), rows, cols, params.estimator());
+                        return new Computed(tensor, stats, (System.nanoTime() - t0) / 1e6);
+                    }
+                    finally {
+                        slots.release();
+                    }
+                }));
+            }
+            if (in.read() >= 0) {
+                throw new MalformedCheckpointException("trailing-bytes",
+                        "The body continues past the " + header.dataBytes() + " data bytes its header declares");
+            }
+            List<ModuleResult> modules = new ArrayList<>(direct);
+            double compute = 0;
+            double slowest = 0;
+            for (Future<Computed> future : pending) {
+                Computed computed = future.get();
+                modules.add(computed.result());
+                compute += computed.millis();
+                slowest = Math.max(slowest, computed.millis());
+            }
+            modules = assignDecays(modules, params);
+            modules.sort(Comparator.comparing((ModuleResult m) -> m.layer() == null ? Integer.MAX_VALUE : m.layer())
+                    .thenComparing(m -> TYPE_ORDER.indexOf(m.type())).thenComparing(ModuleResult::name));
+            double total = (System.nanoTime() - started) / 1e6;
+            return new AnalysisResult(params.runId(), params.step(), params.estimator().wireName(), params.policy(),
+                    params.wd0(), params.s1(), params.s2(), List.copyOf(modules), List.copyOf(skipped), in.count(),
+                    new AnalysisResult.Timings(total, compute, slowest), null);
+        }
+        catch (ExecutionException ex) {
+            throw new IllegalStateException("A spectral computation failed", ex.getCause());
+        }
+        finally {
+            pending.forEach(f -> f.cancel(true));
+        }
+    }
+
+    private String skipReason(TensorInfo tensor, ModuleSelector selector) {
+        if (!selector.selects(tensor.name())) {
+            return "not selected by the module filter";
+        }
+        if (!tensor.matrix()) {
+            return "not a matrix";
+        }
+        if (tensor.shape()[0] > Integer.MAX_VALUE || tensor.shape()[1] > Integer.MAX_VALUE) {
+            return "too large";
+        }
+        return null;
+    }
+
+    private static ModuleResult unanalysed(TensorInfo tensor, String status) {
+        int rows = (int) tensor.shape()[0];
+        int cols = (int) tensor.shape()[1];
+        return new ModuleResult(tensor.name(), ModuleSelector.layer(tensor.name()), ModuleSelector.type(tensor.name()),
+                rows, cols, Math.min(rows, cols), null, null, null, null, null, null, null, status, null);
+    }
+
+    private static List<ModuleResult> assignDecays(List<ModuleResult> modules, AnalysisParameters params) {
+        double[] alphas = modules.stream().filter(ModuleResult::ok).mapToDouble(ModuleResult::alpha).toArray();
+        double[] decays = params.policy().equals("uniform") ? DecayPolicy.uniform(alphas.length, params.wd0())
+                : DecayPolicy.alphaDecay(alphas, params.wd0(), params.s1(), params.s2());
+        List<ModuleResult> assigned = new ArrayList<>(modules.size());
+        int next = 0;
+        for (ModuleResult module : modules) {
+            assigned.add(module.ok() ? module.withWeightDecay(decays[next++]) : module);
+        }
+        return assigned;
+    }
+
+    /** A finished spectral computation of one module. */
+    private record Computed(TensorInfo tensor, SpectralStats stats, double millis) {
+
+        ModuleResult result() {
+            int rows = (int) tensor.shape()[0];
+            int cols = (int) tensor.shape()[1];
+            String name = tensor.name();
+            if (!Double.isFinite(stats.alpha())) {
+                return new ModuleResult(name, ModuleSelector.layer(name), ModuleSelector.type(name), rows, cols,
+                        stats.numEigs(), null, null, null, finite(stats.lambdaMax()), finite(stats.stableRank()),
+                        finite(stats.logSpectralNorm()), null, "invalid", null);
+            }
+            return new ModuleResult(name, ModuleSelector.layer(name), ModuleSelector.type(name), rows, cols,
+                    stats.numEigs(), stats.alpha(), stats.xmin(), finite(stats.ksDistance()), stats.lambdaMax(),
+                    finite(stats.stableRank()), finite(stats.logSpectralNorm()), finite(stats.alphaWeighted()), "ok",
+                    null);
+        }
+
+        private static Double finite(double value) {
+            return Double.isFinite(value) ? value : null;
+        }
+    }
+}
