@@ -1,0 +1,113 @@
+package io.alphadecay.esd.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The real control-api, started from its built jar in a process of its own with the embedded PostgreSQL, so that
+ * tests cross a real HTTP boundary between the two services. The reactor builds control-api before this module.
+ */
+public final class ControlApiProcess implements AutoCloseable {
+
+    public static final String OPERATOR_TOKEN = "e2e-operator-token-0123456789";
+    public static final String SERVICE_TOKEN = "e2e-service-token-0123456789";
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private ControlApiProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    public static ControlApiProcess start() {
+        Path jar = Path.of("..", "control-api", "target", "control-api.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("This test needs the control-api jar; build it first with "
+                    + "./mvnw -B -DskipTests package -pl control-api -am (./mvnw -B verify builds it on the way)");
+        }
+        try {
+            int port = freePort();
+            Path home = Files.createTempDirectory("esd-e2e-control-api");
+            Path log = home.resolve("control-api.log");
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", jar.toAbsolutePath().toString(), "--server.port=" + port, "--alphadecay.home=" + home,
+                    "--alphadecay.db.url=", "--alphadecay.auth.operator-token=" + OPERATOR_TOKEN,
+                    "--alphadecay.auth.service-token=" + SERVICE_TOKEN).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            ControlApiProcess started = new ControlApiProcess(builder.start(), port, log);
+            started.awaitHealthy(Duration.ofSeconds(120));
+            return started;
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    private void awaitHealthy(Duration timeout) throws IOException {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("The control-api exited early:\n" + Files.readString(log));
+            }
+            try {
+                HttpResponse<String> health = client.send(HttpRequest.newBuilder(url().resolve("/actuator/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200) {
+                    return;
+                }
+            }
+            catch (IOException ex) {
+                // Not listening yet.
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IOException(ex);
+            }
+            try {
+                Thread.sleep(250);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IOException(ex);
+            }
+        }
+        close();
+        throw new IllegalStateException("The control-api did not become healthy in " + timeout + ":\n" + Files.readString(log));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
