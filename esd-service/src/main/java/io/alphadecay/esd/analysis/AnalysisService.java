@@ -48,7 +48,7 @@ class AnalysisService {
             thread.setDaemon(true);
             return thread;
         });
-        this.analyzer = new CheckpointAnalyzer(workers, settings, new SpectralAnalyzer());
+        this.analyzer = new CheckpointAnalyzer(workers, settings, new SpectralAnalyzer()::analyze);
         this.admission = new Semaphore(settings.maxConcurrent());
         this.reporter = reporter;
         this.defaultSelector = ModuleSelector.of(settings.include(), settings.exclude(), "configuration");

@@ -17,7 +17,7 @@ import io.alphadecay.esd.safetensors.SafetensorsHeader;
 import io.alphadecay.esd.safetensors.TensorDecoder;
 import io.alphadecay.esd.safetensors.TensorInfo;
 import io.alphadecay.esd.spectrum.DecayPolicy;
-import io.alphadecay.esd.spectrum.SpectralAnalyzer;
+import io.alphadecay.esd.spectrum.Estimator;
 import io.alphadecay.esd.spectrum.SpectralStats;
 
 /**
@@ -32,13 +32,19 @@ final class CheckpointAnalyzer {
     private final ExecutorService workers;
     private final int inFlightPerAnalysis;
     private final EsdProperties.Analysis settings;
-    private final SpectralAnalyzer spectra;
+    private final ModuleSpectra spectra;
 
-    CheckpointAnalyzer(ExecutorService workers, EsdProperties.Analysis settings, SpectralAnalyzer spectra) {
+    CheckpointAnalyzer(ExecutorService workers, EsdProperties.Analysis settings, ModuleSpectra spectra) {
         this.workers = workers;
         this.inFlightPerAnalysis = settings.effectiveWorkers() + 1;
         this.settings = settings;
         this.spectra = spectra;
+    }
+
+    /** The spectral statistics of one matrix; a seam so tests can watch how many matrices are in memory. */
+    @FunctionalInterface
+    interface ModuleSpectra {
+        SpectralStats analyze(double[] values, int rows, int cols, Estimator estimator);
     }
 
     /** Counts the bytes taken from the stream, for the response and the metrics. */
