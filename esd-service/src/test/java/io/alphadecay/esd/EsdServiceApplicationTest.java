@@ -2,31 +2,16 @@ package io.alphadecay.esd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-
+import io.alphadecay.esd.support.EsdTestBase;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class EsdServiceApplicationTest {
-
-    @LocalServerPort
-    int port;
+class EsdServiceApplicationTest extends EsdTestBase {
 
     @Test
-    void startsAndReportsHealthWithoutExposingOtherEndpoints() throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> env = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/actuator/env")).build(), HttpResponse.BodyHandlers.ofString());
-
-        assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).contains("\"status\":\"UP\"");
-        assertThat(env.statusCode()).isEqualTo(404);
+    void healthIsOpenAndNothingElseIsExposed() {
+        assertThat(get("/actuator/health", null).body()).contains("\"status\":\"UP\"");
+        assertThat(get("/actuator/health/readiness", null).status()).isEqualTo(200);
+        assertThat(get("/actuator/env", OPERATOR_TOKEN).status()).isEqualTo(404);
+        assertThat(get("/actuator/env", null).status()).isEqualTo(401);
     }
 }

@@ -7,7 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import io.alphadecay.esd.support.ControlApiProcess;
-import io.alphadecay.esd.support.EsdTestBase;
+import io.alphadecay.esd.support.EsdHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -15,12 +15,13 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** The esd-service reports to a real control-api over HTTP, and the decay assignment there follows. */
-class ReportToControlApiTest extends EsdTestBase {
+class ReportToControlApiTest extends EsdHttp {
 
     private static ControlApiProcess controlApi;
 
     @DynamicPropertySource
     static void controlApi(DynamicPropertyRegistry registry) {
+        registry.add("alphadecay.home", EsdHttp::home);
         registry.add("alphadecay.control-api-url", () -> started().url().toString());
         registry.add("alphadecay.auth.service-token", () -> ControlApiProcess.SERVICE_TOKEN);
         registry.add("alphadecay.auth.operator-token", () -> ControlApiProcess.OPERATOR_TOKEN);
