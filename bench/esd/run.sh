@@ -121,8 +121,10 @@ seconds_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.3f", (b - a)
 post() {  # post FILE RESPONSE -> prints wall seconds; fails unless HTTP 200
     local file=$1 out=$2 t0 code secs
     t0=$(now_ns)
-    # "Expect:" switches off curl's 100-continue handshake, which can add a fixed 1 s wait to large uploads.
-    code=$(curl -sS -o "$out" -w '%{http_code}' -X POST --data-binary "@$file" \
+    # --upload-file streams the file (curl's --data-binary @file reads it into memory and refuses files over
+    # 1 GiB); -X POST keeps the method. "Expect:" switches off the 100-continue handshake, which can add a
+    # fixed 1 s wait to large uploads.
+    code=$(curl -sS -o "$out" -w '%{http_code}' -X POST --upload-file "$file" \
         -H @"$WORK/auth-header" -H 'Content-Type: application/octet-stream' -H 'Expect:' \
         "$BASE/api/v1/analyses?report=false") || die "curl failed posting $file"
     secs=$(seconds_since "$t0")
@@ -152,7 +154,6 @@ for preset in "${PRESETS[@]}"; do
         say "$preset run $rep/$REPS: esd-service $s s, numpy $n s"
     done
 done
-LOAD_AFTER=$(cut -d' ' -f1 /proc/loadavg)
 
 # ---------------------------------------------------------------- report
 BLAS=$(HERE="$HERE" PYTHONDONTWRITEBYTECODE=1 python3 - <<'EOF'
@@ -193,6 +194,6 @@ echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1
 echo "- java: $(java -version 2>&1 | head -n 1); $(java -version 2>&1 | sed -n 3p)"
 echo "- python: $(python3 -c 'import platform; print(platform.python_version())'); $BLAS"
 echo "- OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-<unset>}; OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS-<unset>}"
-echo "- 1-minute load average: $LOAD_BEFORE before, $LOAD_AFTER after"
+echo "- 1-minute load average before the run: $LOAD_BEFORE (above 0.5 suggests something else was busy)"
 [[ "${CHECK_FAILED:-0}" == 1 ]] && exit 1
 exit 0
