@@ -127,7 +127,7 @@ def analyze(path):
         elif a_max > a_min:
             m["weightDecay"] = WD0 * (S1 + (S2 - S1) * (m["alpha"] - a_min) / (a_max - a_min))
         else:
-            m["weightDecay"] = WD0  # every alpha equal: nothing to spread, keep the base decay
+            m["weightDecay"] = WD0 * S1  # every alpha equal: the lower end of the range, as the service does
     return dict(file=path, bytes=size, metadata=metadata, seconds=seconds, wd0=WD0, s1=S1, s2=S2,
                 modules=modules, skipped=skipped)
 
