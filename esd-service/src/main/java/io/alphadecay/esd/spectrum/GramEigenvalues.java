@@ -8,7 +8,7 @@ import org.bytedeco.openblas.global.openblas;
  * Squared singular values of a matrix W as the eigenvalues of its smaller Gram matrix, with OpenBLAS: cblas_dsyrk
  * builds W·Wᵀ or WᵀW, LAPACKE_dsyevd without eigenvectors reduces it. On one thread this is 1.5 to 2.9 times faster
  * per module than numpy's SVD on two, and with two modules in parallel a whole checkpoint takes a fifth to a third of
- * numpy's time; the pure-Java libraries measured were slower than numpy itself (esd-service/SPECTRUM-MEASUREMENTS.md).
+ * numpy's time; the pure-Java libraries measured were slower than numpy itself (BENCHMARKS.md).
  *
  * <p>Thread-safe: every call owns its buffers, and OpenBLAS is pinned to one thread per call, because the service runs
  * one module per worker and OpenBLAS threads that spin-wait for a busy core made a whole checkpoint many times slower.
