@@ -103,11 +103,6 @@ class GoldenFixtureTest {
         assertThat(values("model.layers.1.self_attn.k_proj.weight")) // BF16: the upper half of a float
                 .allMatch(v -> (Float.floatToRawIntBits(v.floatValue()) & 0xffff) == 0).anyMatch(v -> v != 0);
         assertThat(values("model.layers.1.self_attn.v_proj.weight")).allMatch(Double::isFinite).anyMatch(v -> v != 0);
-        assertThat(GoldenCheckpoint.halfToFloat((short) 0x3c00)).isEqualTo(1.0f);
-        assertThat(GoldenCheckpoint.halfToFloat((short) 0xc000)).isEqualTo(-2.0f);
-        assertThat(GoldenCheckpoint.halfToFloat((short) 0x0001)).isEqualTo(0x1p-24f);
-        assertThat(GoldenCheckpoint.halfToFloat((short) 0x7bff)).isEqualTo(65504f);
-        assertThat(GoldenCheckpoint.halfToFloat((short) 0x7c00)).isEqualTo(Float.POSITIVE_INFINITY);
     }
 
     private static List<Double> values(String name) {
