@@ -1,5 +1,6 @@
 package io.alphadecay.control.run;
 
+import io.alphadecay.common.run.RunConfig;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;

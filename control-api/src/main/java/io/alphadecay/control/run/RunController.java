@@ -1,5 +1,6 @@
 package io.alphadecay.control.run;
 
+import io.alphadecay.common.run.RunConfig;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.alphadecay.control.run;
 
+import io.alphadecay.common.run.RunConfig;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;

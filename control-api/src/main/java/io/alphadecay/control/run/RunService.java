@@ -1,5 +1,6 @@
 package io.alphadecay.control.run;
 
+import io.alphadecay.common.run.RunConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -6,7 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import io.alphadecay.esd.support.ControlApiProcess;
+import io.alphadecay.testing.ControlApiProcess;
 import io.alphadecay.esd.support.EsdHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

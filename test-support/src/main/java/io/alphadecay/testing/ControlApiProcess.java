@@ -1,4 +1,4 @@
-package io.alphadecay.esd.support;
+package io.alphadecay.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +31,7 @@ public final class ControlApiProcess implements AutoCloseable {
     }
 
     public static ControlApiProcess start() {
-        Path jar = Path.of("..", "control-api", "target", "control-api.jar");
+        Path jar = Path.of("..", "control-api", "target", "control-api.jar"); // tests run in their module folder
         if (!Files.exists(jar)) {
             throw new IllegalStateException("This test needs the control-api jar; build it first with "
                     + "./mvnw -B -DskipTests package -pl control-api -am (./mvnw -B verify builds it on the way)");
@@ -51,6 +51,24 @@ public final class ControlApiProcess implements AutoCloseable {
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** A call with the operator token; the body is JSON text or null. */
+    public HttpResponse<String> asOperator(String method, String path, String jsonBody) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url().resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + OPERATOR_TOKEN).header("Content-Type", "application/json")
+                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(jsonBody));
+        try {
+            return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.alphadecay.control.run;
+package io.alphadecay.common.run;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /**
- * The full training configuration of a run. Every omitted field takes the default documented in the README, so
+ * The full training configuration of a run, as the control-api stores it and the trainers read it. Every omitted field takes the default documented in the README, so
  * that the stored configuration is complete and a run can be reproduced from it alone.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -129,9 +129,9 @@ public record RunConfig(
             @Pattern(regexp = "median-hill|ks-mle", message = "must be median-hill or ks-mle") String estimator,
             Boolean sync) {
 
-        static final DecayConfig DEFAULT = new DecayConfig(null, null, null, null, null, null);
+        public static final DecayConfig DEFAULT = new DecayConfig(null, null, null, null, null, null);
 
-        DecayConfig withDefaults() {
+        public DecayConfig withDefaults() {
             return new DecayConfig(Objects.requireNonNullElse(policy, "alphadecay"),
                     Objects.requireNonNullElse(interval, 500), Objects.requireNonNullElse(s1, 0.6666),
                     Objects.requireNonNullElse(s2, 5.0), Objects.requireNonNullElse(estimator, "median-hill"),
