@@ -6,7 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import io.alphadecay.testing.ControlApiProcess;
+import io.alphadecay.testing.ServiceProcess;
 import io.alphadecay.esd.support.EsdHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -17,19 +17,19 @@ import tools.jackson.databind.JsonNode;
 /** The esd-service reports to a real control-api over HTTP, and the decay assignment there follows. */
 class ReportToControlApiTest extends EsdHttp {
 
-    private static ControlApiProcess controlApi;
+    private static ServiceProcess controlApi;
 
     @DynamicPropertySource
     static void controlApi(DynamicPropertyRegistry registry) {
         registry.add("alphadecay.home", EsdHttp::home);
         registry.add("alphadecay.control-api-url", () -> started().url().toString());
-        registry.add("alphadecay.auth.service-token", () -> ControlApiProcess.SERVICE_TOKEN);
-        registry.add("alphadecay.auth.operator-token", () -> ControlApiProcess.OPERATOR_TOKEN);
+        registry.add("alphadecay.auth.service-token", () -> ServiceProcess.SERVICE_TOKEN);
+        registry.add("alphadecay.auth.operator-token", () -> ServiceProcess.OPERATOR_TOKEN);
     }
 
-    private static synchronized ControlApiProcess started() {
+    private static synchronized ServiceProcess started() {
         if (controlApi == null) {
-            controlApi = ControlApiProcess.start();
+            controlApi = ServiceProcess.start();
         }
         return controlApi;
     }
@@ -46,7 +46,7 @@ class ReportToControlApiTest extends EsdHttp {
         String runId = controlApi("POST", "/api/v1/runs", "{\"name\": \"esd-e2e\", \"preset\": \"tiny\", \"steps\": 10}")
                 .get("id").asString();
 
-        Response analysed = post("?runId=" + runId, golden(), ControlApiProcess.SERVICE_TOKEN);
+        Response analysed = post("?runId=" + runId, golden(), ServiceProcess.SERVICE_TOKEN);
 
         assertThat(analysed.status()).as(analysed.body()).isEqualTo(200);
         assertThat(analysed.json().at("/report/status").asString()).isEqualTo("reported");
@@ -65,7 +65,7 @@ class ReportToControlApiTest extends EsdHttp {
 
     @Test
     void anUnknownRunIsRejectedOnceAndTheCallerStillGetsTheResult() {
-        Response analysed = post("?runId=00000000-0000-0000-0000-000000000000", golden(), ControlApiProcess.SERVICE_TOKEN);
+        Response analysed = post("?runId=00000000-0000-0000-0000-000000000000", golden(), ServiceProcess.SERVICE_TOKEN);
 
         assertThat(analysed.status()).isEqualTo(200);
         assertThat(analysed.json().at("/report/status").asString()).isEqualTo("failed");
@@ -84,7 +84,7 @@ class ReportToControlApiTest extends EsdHttp {
 
     private static JsonNode controlApi(String method, String path, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(controlApi.url().resolve(path))
-                .header("Authorization", "Bearer " + ControlApiProcess.OPERATOR_TOKEN)
+                .header("Authorization", "Bearer " + ServiceProcess.OPERATOR_TOKEN)
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());

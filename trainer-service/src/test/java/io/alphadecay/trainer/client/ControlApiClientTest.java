@@ -7,7 +7,7 @@ import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
 
-import io.alphadecay.testing.ControlApiProcess;
+import io.alphadecay.testing.ServiceProcess;
 import io.alphadecay.trainer.worker.MetricBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,13 +20,13 @@ import tools.jackson.databind.json.JsonMapper;
 class ControlApiClientTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static ControlApiProcess controlApi;
+    private static ServiceProcess controlApi;
 
     private ControlApiClient client;
 
     @BeforeAll
     static void start() {
-        controlApi = ControlApiProcess.start();
+        controlApi = ServiceProcess.start();
     }
 
     @AfterAll
@@ -36,7 +36,7 @@ class ControlApiClientTest {
 
     @BeforeEach
     void client() {
-        client = new ControlApiClient(controlApi.url(), ControlApiProcess.SERVICE_TOKEN);
+        client = new ControlApiClient(controlApi.url(), ServiceProcess.SERVICE_TOKEN);
         // Earlier tests' queued runs would be claimed first: end them.
         while (true) {
             var leftover = claimAny("sweeper");
@@ -82,7 +82,7 @@ class ControlApiClientTest {
     @Test
     void metricsSurviveAnOutageThroughTheBuffer() throws Exception {
         UUID id = createRun("{\"preset\": \"tiny\", \"steps\": 40}");
-        ControlApiClient down = new ControlApiClient(URI.create("http://127.0.0.1:9"), ControlApiProcess.SERVICE_TOKEN);
+        ControlApiClient down = new ControlApiClient(URI.create("http://127.0.0.1:9"), ServiceProcess.SERVICE_TOKEN);
         MetricBuffer offline = new MetricBuffer(id, down, 1000);
         for (int step = 1; step <= 30; step++) {
             offline.add("train_loss", step, 5.0 - step * 0.01);
@@ -135,7 +135,7 @@ class ControlApiClientTest {
 
     @Test
     void anUnreachableControlApiIsUnavailableNotAnError() {
-        ControlApiClient down = new ControlApiClient(URI.create("http://127.0.0.1:9"), ControlApiProcess.SERVICE_TOKEN);
+        ControlApiClient down = new ControlApiClient(URI.create("http://127.0.0.1:9"), ServiceProcess.SERVICE_TOKEN);
         assertThatThrownBy(() -> down.claim("w", Map.of())).isInstanceOf(ControlApiClient.Unavailable.class);
     }
 

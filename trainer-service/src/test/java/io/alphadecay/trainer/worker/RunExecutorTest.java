@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import java.util.UUID;
 
-import io.alphadecay.testing.ControlApiProcess;
+import io.alphadecay.testing.ServiceProcess;
 import io.alphadecay.trainer.client.ControlApiClient;
 import io.alphadecay.trainer.training.TrainingJob;
 import org.junit.jupiter.api.AfterAll;
@@ -21,13 +21,13 @@ import tools.jackson.databind.json.JsonMapper;
 class RunExecutorTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static ControlApiProcess controlApi;
+    private static ServiceProcess controlApi;
     private static ControlApiClient client;
 
     @BeforeAll
     static void start() {
-        controlApi = ControlApiProcess.start();
-        client = new ControlApiClient(controlApi.url(), ControlApiProcess.SERVICE_TOKEN);
+        controlApi = ServiceProcess.start();
+        client = new ControlApiClient(controlApi.url(), ServiceProcess.SERVICE_TOKEN);
     }
 
     @AfterAll

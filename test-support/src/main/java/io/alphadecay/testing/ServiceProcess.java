@@ -10,12 +10,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The real control-api, started from its built jar in a process of its own with the embedded PostgreSQL, so that
- * tests cross a real HTTP boundary between the two services. The reactor builds control-api before this module.
+ * A real service started from its built jar in a process of its own, so that tests cross a real HTTP boundary
+ * between services: the control-api (with its embedded PostgreSQL) or the esd-service. The reactor builds both
+ * before the modules whose tests use them.
  */
-public final class ControlApiProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     public static final String OPERATOR_TOKEN = "e2e-operator-token-0123456789";
     public static final String SERVICE_TOKEN = "e2e-service-token-0123456789";
@@ -24,28 +27,39 @@ public final class ControlApiProcess implements AutoCloseable {
     private final int port;
     private final Path log;
 
-    private ControlApiProcess(Process process, int port, Path log) {
+    private ServiceProcess(Process process, int port, Path log) {
         this.process = process;
         this.port = port;
         this.log = log;
     }
 
-    public static ControlApiProcess start() {
-        Path jar = Path.of("..", "control-api", "target", "control-api.jar"); // tests run in their module folder
+    /** The control-api on the embedded PostgreSQL, with the two test tokens. */
+    public static ServiceProcess start() {
+        return startService("control-api", List.of("--alphadecay.db.url="));
+    }
+
+    /** An esd-service that reports to the given control-api, with the same tokens. */
+    public static ServiceProcess startEsd(URI controlApi) {
+        return startService("esd-service", List.of("--alphadecay.control-api-url=" + controlApi));
+    }
+
+    private static ServiceProcess startService(String module, List<String> extraArgs) {
+        Path jar = Path.of("..", module, "target", module + ".jar"); // tests run in their module's folder
         if (!Files.exists(jar)) {
-            throw new IllegalStateException("This test needs the control-api jar; build it first with "
-                    + "./mvnw -B -DskipTests package -pl control-api -am (./mvnw -B verify builds it on the way)");
+            throw new IllegalStateException("This test needs the " + module + " jar; build it first with "
+                    + "./mvnw -B -DskipTests package -pl " + module + " -am (./mvnw -B verify builds it on the way)");
         }
         try {
             int port = freePort();
-            Path home = Files.createTempDirectory("esd-e2e-control-api");
-            Path log = home.resolve("control-api.log");
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", jar.toAbsolutePath().toString(), "--server.port=" + port, "--alphadecay.home=" + home,
-                    "--alphadecay.db.url=", "--alphadecay.auth.operator-token=" + OPERATOR_TOKEN,
-                    "--alphadecay.auth.service-token=" + SERVICE_TOKEN).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            ControlApiProcess started = new ControlApiProcess(builder.start(), port, log);
+            Path home = Files.createTempDirectory("it-" + module);
+            Path log = home.resolve(module + ".log");
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-jar", jar.toAbsolutePath().toString(), "--server.port=" + port,
+                    "--alphadecay.home=" + home, "--alphadecay.auth.operator-token=" + OPERATOR_TOKEN,
+                    "--alphadecay.auth.service-token=" + SERVICE_TOKEN));
+            command.addAll(extraArgs);
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            ServiceProcess started = new ServiceProcess(builder.start(), port, log);
             started.awaitHealthy(Duration.ofSeconds(120));
             return started;
         }
@@ -81,7 +95,7 @@ public final class ControlApiProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("The control-api exited early:\n" + Files.readString(log));
+                throw new IllegalStateException("The service exited early:\n" + Files.readString(log));
             }
             try {
                 HttpResponse<String> health = client.send(HttpRequest.newBuilder(url().resolve("/actuator/health")).build(),
@@ -106,7 +120,7 @@ public final class ControlApiProcess implements AutoCloseable {
             }
         }
         close();
-        throw new IllegalStateException("The control-api did not become healthy in " + timeout + ":\n" + Files.readString(log));
+        throw new IllegalStateException("The service did not become healthy in " + timeout + ":\n" + Files.readString(log));
     }
 
     private static int freePort() throws IOException {
