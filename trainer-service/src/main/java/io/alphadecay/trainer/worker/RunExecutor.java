@@ -23,16 +23,13 @@ public final class RunExecutor {
     private static final int FINAL_REPORT_ATTEMPTS = 5;
 
     private final ControlApiClient client;
-    private final String workerId;
     private final long heartbeatMillis;
     private final long flushMillis;
     private final int metricBufferLimit;
     private volatile boolean shuttingDown;
 
-    public RunExecutor(ControlApiClient client, String workerId, long heartbeatMillis, long flushMillis,
-            int metricBufferLimit) {
+    public RunExecutor(ControlApiClient client, long heartbeatMillis, long flushMillis, int metricBufferLimit) {
         this.client = client;
-        this.workerId = workerId;
         this.heartbeatMillis = heartbeatMillis;
         this.flushMillis = flushMillis;
         this.metricBufferLimit = metricBufferLimit;
@@ -43,7 +40,8 @@ public final class RunExecutor {
         CANCELLED, LEASE_LOST, SHUTDOWN
     }
 
-    public void execute(ControlApiClient.Run run, TrainingJob job) {
+    /** Trains {@code run}, which {@code workerId} holds the lease on, to its end and reports it. */
+    public void execute(ControlApiClient.Run run, String workerId, TrainingJob job) {
         UUID id = run.id();
         MetricBuffer metrics = new MetricBuffer(id, client, metricBufferLimit);
         AtomicReference<StopReason> stop = new AtomicReference<>();
@@ -55,7 +53,7 @@ public final class RunExecutor {
             thread.setDaemon(true);
             return thread;
         });
-        timers.scheduleWithFixedDelay(() -> heartbeat(id, step.get(), tokens.get(), eta.get(), stop), heartbeatMillis,
+        timers.scheduleWithFixedDelay(() -> heartbeat(id, workerId, step.get(), tokens.get(), eta.get(), stop), heartbeatMillis,
                 heartbeatMillis, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(metrics::flush, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
 
@@ -113,7 +111,7 @@ public final class RunExecutor {
         }
         flushWithRetries(metrics);
         if (finalState != null) {
-            report(id, finalState, reason, step.get());
+            report(id, workerId, finalState, reason, step.get());
         }
         else {
             log.info("Run {} stopped at step {} ({}); not reporting a final state", id, step.get(), stop.get());
@@ -129,7 +127,7 @@ public final class RunExecutor {
         shuttingDown = true;
     }
 
-    private void heartbeat(UUID id, long step, long tokens, Double eta, AtomicReference<StopReason> stop) {
+    private void heartbeat(UUID id, String workerId, long step, long tokens, Double eta, AtomicReference<StopReason> stop) {
         try {
             ControlApiClient.Run current = client.heartbeat(id, workerId, step, tokens, eta);
             if (current.cancelRequested()) {
@@ -156,7 +154,7 @@ public final class RunExecutor {
         }
     }
 
-    private void report(UUID id, String state, String reason, long step) {
+    private void report(UUID id, String workerId, String state, String reason, long step) {
         long backoff = 200;
         for (int attempt = 1; attempt <= FINAL_REPORT_ATTEMPTS; attempt++) {
             try {

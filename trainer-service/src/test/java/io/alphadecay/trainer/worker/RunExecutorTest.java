@@ -38,9 +38,9 @@ class RunExecutorTest {
     @Test
     void aCompletedJobIsReportedSucceededWithItsMetricsAndProgress() throws Exception {
         ControlApiClient.Run run = createAndClaim("exec-ok");
-        RunExecutor executor = new RunExecutor(client, "exec-worker", 50, 50, 1000);
+        RunExecutor executor = new RunExecutor(client, 50, 50, 1000);
 
-        executor.execute(run, control -> {
+        executor.execute(run, "exec-worker", control -> {
             for (int step = 1; step <= 20; step++) {
                 control.metric("train_loss", step, 4.0 - step * 0.1);
                 control.progress(step, step * 128L, (20 - step) * 0.01);
@@ -62,7 +62,7 @@ class RunExecutorTest {
     void aFailingJobIsReportedFailedWithTheReason() throws Exception {
         ControlApiClient.Run run = createAndClaim("exec-fail");
 
-        new RunExecutor(client, "exec-worker", 50, 50, 1000).execute(run, control -> {
+        new RunExecutor(client, 50, 50, 1000).execute(run, "exec-worker", control -> {
             throw new ArithmeticException("loss is NaN at step 3");
         });
 
@@ -76,7 +76,7 @@ class RunExecutorTest {
         ControlApiClient.Run run = createAndClaim("exec-cancel");
         int[] stepsDone = { 0 };
 
-        new RunExecutor(client, "exec-worker", 30, 1000, 1000).execute(run, control -> {
+        new RunExecutor(client, 30, 1000, 1000).execute(run, "exec-worker", control -> {
             for (int step = 1; step <= 10_000; step++) {
                 if (control.stopRequested()) {
                     return TrainingJob.Outcome.STOPPED;
@@ -98,9 +98,9 @@ class RunExecutorTest {
     @Test
     void aShutdownStopsTheJobWithoutEndingTheRun() throws Exception {
         ControlApiClient.Run run = createAndClaim("exec-shutdown");
-        RunExecutor executor = new RunExecutor(client, "exec-worker", 1000, 1000, 1000);
+        RunExecutor executor = new RunExecutor(client, 1000, 1000, 1000);
 
-        executor.execute(run, control -> {
+        executor.execute(run, "exec-worker", control -> {
             executor.shutdown();
             return control.stopRequested() ? TrainingJob.Outcome.STOPPED : TrainingJob.Outcome.COMPLETED;
         });
