@@ -76,6 +76,14 @@ final class TestData {
         return dir;
     }
 
+    /** A tokenizer trained on {@link #english} text, written as tokenizer.json into {@code dir}. */
+    static Path tokenizer(Path dir, int vocabSize) throws IOException {
+        Map<String, Long> words = WordCounts.count(java.util.List.of(english(1234, 200_000)));
+        Path file = dir.resolve("tokenizer-" + vocabSize + ".json");
+        TokenizerJson.write(TokenizerJson.of(BpeTrainer.train(words, vocabSize - 1)), file);
+        return file;
+    }
+
     /** Builds ustar archives for tests of the reader and of the corpus download. */
     static final class Tar {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
