@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /** Turns the bytes of a text file into the text of a document. */
 final class TextFiles {
@@ -41,16 +42,16 @@ final class TextFiles {
      */
     static String stripGutenberg(String text) {
         String body = text;
-        int start = lineStartingWith(body, "*** START OF", 0);
+        int start = lineStartingWith(body, "*** START OF");
         if (start >= 0) {
             int endOfLine = body.indexOf('\n', start);
             body = endOfLine < 0 ? "" : body.substring(endOfLine + 1);
         }
-        int end = lineStartingWith(body, "*** END OF", 0);
+        int end = lineStartingWith(body, "*** END OF");
         if (end >= 0) {
             body = body.substring(0, end).stripTrailing();
             int lastLine = body.lastIndexOf('\n') + 1;
-            String last = body.substring(lastLine).toLowerCase(java.util.Locale.ROOT);
+            String last = body.substring(lastLine).toLowerCase(Locale.ROOT);
             if (last.startsWith("end of") && last.contains("project gutenberg")) {
                 body = body.substring(0, lastLine).stripTrailing();
             }
@@ -59,9 +60,9 @@ final class TextFiles {
         return body;
     }
 
-    private static int lineStartingWith(String text, String marker, int from) {
-        int i = text.indexOf(marker, from);
-        while (i >= 0 && i > 0 && text.charAt(i - 1) != '\n') {
+    private static int lineStartingWith(String text, String marker) {
+        int i = text.indexOf(marker);
+        while (i > 0 && text.charAt(i - 1) != '\n') {
             i = text.indexOf(marker, i + 1);
         }
         return i;
