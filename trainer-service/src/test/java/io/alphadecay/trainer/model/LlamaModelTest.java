@@ -191,6 +191,29 @@ class LlamaModelTest {
     }
 
     @Test
+    void aTrainingStepOnASubManagerLeavesNoArraysBehind() {
+        try (NDManager owner = manager.newSubManager();
+                LlamaModel fresh = LlamaModel.initialize(owner, model.config(), 5);
+                ModuleWiseAdam optimizer = new ModuleWiseAdam(fresh.parameters(), AdamMode.ADAMW, 0.1f)) {
+            int[] counts = new int[3];
+            for (int iteration = 0; iteration < counts.length; iteration++) {
+                try (NDManager step = owner.newSubManager()) {
+                    NDArray ids = tokens(step, 2, 8, iteration);
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        collector.backward(fresh.loss(ids, ids));
+                    }
+                    io.alphadecay.trainer.optim.GradientClipping.clipGlobalNorm(fresh.parameters(), 1.0);
+                    optimizer.step(1e-3f);
+                }
+                counts[iteration] = owner.getManagedArrays().size();
+            }
+            // parameters, moments, rotary tables and the mask stay; nothing accumulates per step
+            assertThat(counts[2]).isEqualTo(counts[0]);
+            assertThat(counts[0]).isLessThanOrEqualTo(3 * fresh.parameters().size() + 3);
+        }
+    }
+
+    @Test
     void rejectsBadInputs() {
         try (NDManager step = manager.newSubManager()) {
             assertThatThrownBy(() -> model.logits(step.zeros(new Shape(4)))).hasMessageContaining("[batch, seq]");
