@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +21,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.alphadecay.trainer.optim.AdamMode;
+import io.alphadecay.trainer.optim.GradientClipping;
 import io.alphadecay.trainer.optim.ModuleWiseAdam;
 
 class LlamaModelTest {
@@ -202,7 +204,7 @@ class LlamaModelTest {
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                         collector.backward(fresh.loss(ids, ids));
                     }
-                    io.alphadecay.trainer.optim.GradientClipping.clipGlobalNorm(fresh.parameters(), 1.0);
+                    GradientClipping.clipGlobalNorm(fresh.parameters(), 1.0);
                     optimizer.step(1e-3f);
                 }
                 counts[iteration] = owner.getManagedArrays().size();
@@ -225,7 +227,7 @@ class LlamaModelTest {
     }
 
     private static NDArray tokens(NDManager step, int batch, int seq, long seed) {
-        java.util.Random random = new java.util.Random(seed);
+        Random random = new Random(seed);
         long[] ids = new long[batch * seq];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = random.nextInt(VOCAB);
