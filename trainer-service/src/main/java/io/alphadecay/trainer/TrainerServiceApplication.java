@@ -9,6 +9,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class TrainerServiceApplication {
 
     public static void main(String[] args) {
+        // Engines come from Maven Central with the jar; nothing is ever downloaded at run time.
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
         SpringApplication.run(TrainerServiceApplication.class, args);
     }
 }

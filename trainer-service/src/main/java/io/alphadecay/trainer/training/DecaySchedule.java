@@ -1,0 +1,50 @@
+package io.alphadecay.trainer.training;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import io.alphadecay.common.run.RunConfig;
+import io.alphadecay.trainer.model.NamedParameter;
+
+/**
+ * When a run's weights are analysed and which decays an analysis sets. Parameters outside the analysed set
+ * (embeddings, norms, lm_head, the first block's q_proj) keep wd0, as in the paper.
+ */
+final class DecaySchedule {
+
+    private static final Pattern ANALYSABLE = Pattern.compile(
+            "model\\.layers\\.\\d+\\.(self_attn\\.[qkvo]_proj|mlp\\.(gate|up|down)_proj)\\.weight");
+    private static final String FIRST_Q = "model.layers.0.self_attn.q_proj.weight";
+
+    private final RunConfig config;
+    private final Set<String> names;
+
+    DecaySchedule(RunConfig config, List<NamedParameter> parameters) {
+        this.config = config;
+        this.names = parameters.stream().map(NamedParameter::name).collect(Collectors.toUnmodifiableSet());
+    }
+
+    static boolean analysable(String name) {
+        return ANALYSABLE.matcher(name).matches() && !FIRST_Q.equals(name);
+    }
+
+    /** Analyses run before step 0's update and then every {@code interval} steps, for the alphadecay policy. */
+    boolean analysedAt(long step) {
+        return "alphadecay".equals(config.decay().policy()) && step % config.decay().interval() == 0;
+    }
+
+    /** The decays to set from an analysis: only for parameters this model has, and never negative. */
+    Map<String, Float> assignment(Map<String, Double> decays) {
+        Map<String, Float> known = new HashMap<>();
+        decays.forEach((name, decay) -> {
+            if (names.contains(name) && decay != null && Double.isFinite(decay) && decay >= 0) {
+                known.put(name, decay.floatValue());
+            }
+        });
+        return known;
+    }
+}

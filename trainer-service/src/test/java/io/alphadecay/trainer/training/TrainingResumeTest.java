@@ -1,0 +1,118 @@
+package io.alphadecay.trainer.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import ai.djl.Device;
+import io.alphadecay.common.run.RunConfig;
+import io.alphadecay.trainer.checkpoint.CheckpointStore;
+import io.alphadecay.trainer.client.ControlApiClient;
+import io.alphadecay.trainer.client.EsdClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The training job on its own (no control-api: its calls fail and training goes on): a run stopped and resumed
+ * from its checkpoint continues the same loss curve as one that never stopped, and the finished run is exported.
+ */
+class TrainingResumeTest {
+
+    @TempDir
+    Path home;
+
+    private final ExecutorService background = Executors.newSingleThreadExecutor();
+    private final ControlApiClient offline = new ControlApiClient(URI.create("http://127.0.0.1:9"), "x".repeat(20));
+    private final EsdClient noEsd = new EsdClient(URI.create("http://127.0.0.1:9"), "x".repeat(20), Duration.ofSeconds(5));
+
+    @AfterEach
+    void stop() {
+        background.shutdownNow();
+    }
+
+    @Test
+    void aResumedRunContinuesTheSameLossCurve() throws Exception {
+        Path corpus = SyntheticCorpus.create(home, 30, 60, 512);
+        RunConfig config = new RunConfig("resume", "tiny", null, 8, 4, 1, 32, 3L, "adamw", 3e-3, 2, "cosine", 0.1, 0.1,
+                1.0, new RunConfig.DecayConfig("uniform", 500, 0.6666, 5.0, "median-hill", false), 4, 2, 4, 3,
+                corpus.toString(), "default-512", "cpu").withDefaults("resume");
+
+        RecordingControl straight = new RecordingControl(Long.MAX_VALUE);
+        assertThat(job(UUID.randomUUID(), config).run(straight)).isEqualTo(TrainingJob.Outcome.COMPLETED);
+
+        UUID interrupted = UUID.randomUUID();
+        RecordingControl first = new RecordingControl(5);
+        assertThat(job(interrupted, config).run(first)).isEqualTo(TrainingJob.Outcome.STOPPED);
+        RecordingControl second = new RecordingControl(Long.MAX_VALUE);
+        assertThat(job(interrupted, config).run(second)).isEqualTo(TrainingJob.Outcome.COMPLETED);
+
+        Map<Long, Double> expected = straight.series("train_loss");
+        assertThat(expected).hasSize(8);
+        assertThat(second.series("train_loss").keySet()).containsExactly(6L, 7L, 8L);
+        second.series("train_loss").forEach((step, loss) ->
+                assertThat(loss).as("step %d", step).isCloseTo(expected.get(step), org.assertj.core.data.Offset.offset(1e-4)));
+        assertThat(second.events).anyMatch(e -> e.contains("Resumed from the checkpoint at step 5"));
+        assertThat(straight.series("val_perplexity")).containsKeys(4L, 8L);
+        assertThat(expected.get(8L)).isLessThan(expected.get(1L));
+
+        Path export = home.resolve("exports").resolve(interrupted.toString());
+        assertThat(export.resolve("config.json")).exists();
+        assertThat(Files.readString(export.resolve("config.json"))).contains("\"model_type\" : \"llama\"",
+                "\"hidden_size\" : 64");
+        assertThat(export.resolve("model.safetensors")).exists();
+        assertThat(export.resolve("tokenizer.json")).exists();
+    }
+
+    private DjlTrainingJob job(UUID id, RunConfig config) {
+        ControlApiClient.Run run = new ControlApiClient.Run(id, config.name(), "RUNNING", config, 1,
+                new ControlApiClient.Progress(0, config.steps(), 0));
+        return new DjlTrainingJob(run, home, Device.cpu(), new CheckpointStore(home.resolve("checkpoints")), offline,
+                noEsd, background);
+    }
+
+    /** Records what a job reports and asks it to stop once it has reached {@code stopAfter} steps. */
+    static final class RecordingControl implements TrainingJob.Control {
+
+        private final long stopAfter;
+        private final Map<String, Map<Long, Double>> metrics = new java.util.HashMap<>();
+        final java.util.List<String> events = new java.util.ArrayList<>();
+        private long step;
+
+        RecordingControl(long stopAfter) {
+            this.stopAfter = stopAfter;
+        }
+
+        Map<Long, Double> series(String name) {
+            return metrics.getOrDefault(name, new TreeMap<>());
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return step >= stopAfter;
+        }
+
+        @Override
+        public void progress(long newStep, long tokensSeen, double etaSeconds) {
+            step = newStep;
+        }
+
+        @Override
+        public void metric(String name, long metricStep, double value) {
+            metrics.computeIfAbsent(name, k -> new TreeMap<>()).put(metricStep, value);
+        }
+
+        @Override
+        public void event(String type, String message) {
+            events.add(message);
+        }
+    }
+}
