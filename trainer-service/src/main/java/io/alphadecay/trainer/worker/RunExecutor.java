@@ -111,6 +111,8 @@ public final class RunExecutor {
         }
         flushWithRetries(metrics);
         if (finalState != null) {
+            // The last progress (tokens seen) goes out before the run ends, when heartbeats are still accepted.
+            heartbeat(id, workerId, step.get(), tokens.get(), 0.0, stop);
             report(id, workerId, finalState, reason, step.get());
         }
         else {
