@@ -145,6 +145,7 @@ public final class DjlTrainingJob implements TrainingJob {
                         control.metric("learning_rate", step, lr);
                         control.metric("grad_norm", step, gradNorm);
                         control.metric("tokens_per_second", step, config.batchSize() * seqLen / seconds);
+                        control.metric("step_seconds", step, seconds);
                     }
                     double elapsed = (System.nanoTime() - started) / 1e9;
                     double eta = elapsed / (step - startStep) * (config.steps() - step);

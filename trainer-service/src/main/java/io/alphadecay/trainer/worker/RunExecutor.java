@@ -26,10 +26,13 @@ public final class RunExecutor {
     private final long heartbeatMillis;
     private final long flushMillis;
     private final int metricBufferLimit;
+    private final TrainerMeters meters;
     private volatile boolean shuttingDown;
 
-    public RunExecutor(ControlApiClient client, long heartbeatMillis, long flushMillis, int metricBufferLimit) {
+    public RunExecutor(ControlApiClient client, long heartbeatMillis, long flushMillis, int metricBufferLimit,
+            TrainerMeters meters) {
         this.client = client;
+        this.meters = meters;
         this.heartbeatMillis = heartbeatMillis;
         this.flushMillis = flushMillis;
         this.metricBufferLimit = metricBufferLimit;
@@ -73,6 +76,7 @@ public final class RunExecutor {
             @Override
             public void metric(String name, long metricStep, double value) {
                 metrics.add(name, metricStep, value);
+                meters.record(name, value);
             }
 
             @Override

@@ -18,6 +18,7 @@ import io.alphadecay.trainer.client.EsdClient;
 import io.alphadecay.trainer.config.TrainerProperties;
 import io.alphadecay.trainer.model.Devices;
 import io.alphadecay.trainer.training.DjlTrainingJob;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -31,12 +32,14 @@ class TrainerWorker implements SmartLifecycle {
 
     private final TrainerProperties properties;
     private final Tokens tokens;
+    private final TrainerMeters meters;
     private WorkerLoop loop;
     private ExecutorService background;
 
-    TrainerWorker(TrainerProperties properties, Tokens tokens) {
+    TrainerWorker(TrainerProperties properties, Tokens tokens, MeterRegistry registry) {
         this.properties = properties;
         this.tokens = tokens;
+        this.meters = new TrainerMeters(registry);
     }
 
     @Override
@@ -57,7 +60,7 @@ class TrainerWorker implements SmartLifecycle {
             return thread;
         });
         RunExecutor executor = new RunExecutor(controlApi, settings.heartbeatInterval().toMillis(),
-                settings.metricFlushInterval().toMillis(), settings.metricBufferLimit());
+                settings.metricFlushInterval().toMillis(), settings.metricBufferLimit(), meters);
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("workerId", workerId);
         provenance.put("device", device.toString());

@@ -17,6 +17,8 @@ import io.alphadecay.trainer.client.ControlApiClient;
 import io.alphadecay.trainer.client.EsdClient;
 import io.alphadecay.trainer.worker.RunExecutor;
 import io.alphadecay.trainer.worker.WorkerLoop;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.alphadecay.trainer.worker.TrainerMeters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,7 +67,7 @@ class EndToEndTrainingTest {
         EsdClient esdClient = new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofMinutes(2));
         CheckpointStore checkpoints = new CheckpointStore(home.resolve("checkpoints"));
         ExecutorService background = Executors.newSingleThreadExecutor();
-        try (WorkerLoop loop = new WorkerLoop(client, new RunExecutor(client, 200, 200, 10_000),
+        try (WorkerLoop loop = new WorkerLoop(client, new RunExecutor(client, 200, 200, 10_000, new TrainerMeters(new SimpleMeterRegistry())),
                 run -> new DjlTrainingJob(run, home, Device.cpu(), checkpoints, client, esdClient, background),
                 "e2e-worker", Map.of("device", "cpu"), 100)) {
             loop.start(1);

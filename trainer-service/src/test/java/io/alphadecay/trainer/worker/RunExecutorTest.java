@@ -8,6 +8,7 @@ import java.util.UUID;
 import io.alphadecay.testing.ServiceProcess;
 import io.alphadecay.trainer.client.ControlApiClient;
 import io.alphadecay.trainer.training.TrainingJob;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class RunExecutorTest {
     @Test
     void aCompletedJobIsReportedSucceededWithItsMetricsAndProgress() throws Exception {
         ControlApiClient.Run run = createAndClaim("exec-ok");
-        RunExecutor executor = new RunExecutor(client, 50, 50, 1000);
+        RunExecutor executor = new RunExecutor(client, 50, 50, 1000, new TrainerMeters(new SimpleMeterRegistry()));
 
         executor.execute(run, "exec-worker", control -> {
             for (int step = 1; step <= 20; step++) {
@@ -62,7 +63,7 @@ class RunExecutorTest {
     void aFailingJobIsReportedFailedWithTheReason() throws Exception {
         ControlApiClient.Run run = createAndClaim("exec-fail");
 
-        new RunExecutor(client, 50, 50, 1000).execute(run, "exec-worker", control -> {
+        new RunExecutor(client, 50, 50, 1000, new TrainerMeters(new SimpleMeterRegistry())).execute(run, "exec-worker", control -> {
             throw new ArithmeticException("loss is NaN at step 3");
         });
 
@@ -76,7 +77,7 @@ class RunExecutorTest {
         ControlApiClient.Run run = createAndClaim("exec-cancel");
         int[] stepsDone = { 0 };
 
-        new RunExecutor(client, 30, 1000, 1000).execute(run, "exec-worker", control -> {
+        new RunExecutor(client, 30, 1000, 1000, new TrainerMeters(new SimpleMeterRegistry())).execute(run, "exec-worker", control -> {
             for (int step = 1; step <= 10_000; step++) {
                 if (control.stopRequested()) {
                     return TrainingJob.Outcome.STOPPED;
@@ -98,7 +99,7 @@ class RunExecutorTest {
     @Test
     void aShutdownStopsTheJobWithoutEndingTheRun() throws Exception {
         ControlApiClient.Run run = createAndClaim("exec-shutdown");
-        RunExecutor executor = new RunExecutor(client, 1000, 1000, 1000);
+        RunExecutor executor = new RunExecutor(client, 1000, 1000, 1000, new TrainerMeters(new SimpleMeterRegistry()));
 
         executor.execute(run, "exec-worker", control -> {
             executor.shutdown();

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.alphadecay.testing.ServiceProcess;
 import io.alphadecay.trainer.client.ControlApiClient;
 import io.alphadecay.trainer.training.TrainingJob;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class WorkerLoopTest {
         ControlApiClient client = new ControlApiClient(controlApi.url(), ServiceProcess.SERVICE_TOKEN);
         Set<String> trained = ConcurrentHashMap.newKeySet();
 
-        try (WorkerLoop loop = new WorkerLoop(client, new RunExecutor(client, 100, 100, 1000), run -> {
+        try (WorkerLoop loop = new WorkerLoop(client, new RunExecutor(client, 100, 100, 1000, new TrainerMeters(new SimpleMeterRegistry())), run -> {
             if (run.name().equals("loop-broken")) {
                 throw new IllegalArgumentException("no such dataset");
             }
