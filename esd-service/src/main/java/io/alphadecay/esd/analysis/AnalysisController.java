@@ -5,7 +5,7 @@ import java.io.IOException;
 import io.alphadecay.common.web.ApiException;
 import io.alphadecay.common.web.ProblemType;
 import io.alphadecay.common.web.RequestTooLargeException;
-import io.alphadecay.esd.safetensors.MalformedCheckpointException;
+import io.alphadecay.safetensors.MalformedCheckpointException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;

@@ -12,7 +12,7 @@ import io.alphadecay.common.web.ApiException;
 import io.alphadecay.esd.config.EsdProperties;
 import io.alphadecay.esd.report.ControlApiReporter;
 import io.alphadecay.esd.report.ReportOutcome;
-import io.alphadecay.esd.safetensors.MalformedCheckpointException;
+import io.alphadecay.safetensors.MalformedCheckpointException;
 import io.alphadecay.esd.spectrum.SpectralAnalyzer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;

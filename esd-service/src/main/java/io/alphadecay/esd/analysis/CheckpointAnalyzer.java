@@ -12,10 +12,10 @@ import java.util.concurrent.Semaphore;
 
 import io.alphadecay.esd.analysis.AnalysisResult.Skipped;
 import io.alphadecay.esd.config.EsdProperties;
-import io.alphadecay.esd.safetensors.MalformedCheckpointException;
-import io.alphadecay.esd.safetensors.SafetensorsHeader;
-import io.alphadecay.esd.safetensors.TensorDecoder;
-import io.alphadecay.esd.safetensors.TensorInfo;
+import io.alphadecay.safetensors.MalformedCheckpointException;
+import io.alphadecay.safetensors.SafetensorsHeader;
+import io.alphadecay.safetensors.TensorDecoder;
+import io.alphadecay.safetensors.TensorInfo;
 import io.alphadecay.esd.spectrum.DecayPolicy;
 import io.alphadecay.esd.spectrum.Estimator;
 import io.alphadecay.esd.spectrum.SpectralStats;

@@ -9,6 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 
 import io.alphadecay.esd.support.CheckpointBuilder;
+import io.alphadecay.safetensors.DType;
+import io.alphadecay.safetensors.MalformedCheckpointException;
+import io.alphadecay.safetensors.SafetensorsHeader;
+import io.alphadecay.safetensors.TensorInfo;
 import org.junit.jupiter.api.Test;
 
 class SafetensorsHeaderTest {

@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.alphadecay.esd.safetensors.MalformedCheckpointException;
-import io.alphadecay.esd.safetensors.SafetensorsHeader;
-import io.alphadecay.esd.safetensors.TensorDecoder;
-import io.alphadecay.esd.safetensors.TensorInfo;
+import io.alphadecay.safetensors.MalformedCheckpointException;
+import io.alphadecay.safetensors.SafetensorsHeader;
+import io.alphadecay.safetensors.TensorDecoder;
+import io.alphadecay.safetensors.TensorInfo;
 import io.alphadecay.esd.support.CheckpointBuilder;
 
 /** Every 2-D tensor of the golden checkpoint, decoded with the service's own streaming reader. */

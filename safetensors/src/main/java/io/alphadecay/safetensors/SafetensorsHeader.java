@@ -1,4 +1,4 @@
-package io.alphadecay.esd.safetensors;
+package io.alphadecay.safetensors;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.alphadecay.esd.safetensors;
+package io.alphadecay.safetensors;
 
 /** The body is not a well-formed safetensors file; {@code kind} names the problem for metrics. */
 public final class MalformedCheckpointException extends Exception {

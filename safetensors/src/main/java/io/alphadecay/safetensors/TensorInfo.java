@@ -1,4 +1,4 @@
-package io.alphadecay.esd.safetensors;
+package io.alphadecay.safetensors;
 
 import java.util.Arrays;
 

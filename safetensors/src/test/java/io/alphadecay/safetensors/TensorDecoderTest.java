@@ -1,4 +1,4 @@
-package io.alphadecay.esd.safetensors;
+package io.alphadecay.safetensors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
