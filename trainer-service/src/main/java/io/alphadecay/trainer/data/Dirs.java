@@ -2,8 +2,7 @@ package io.alphadecay.trainer.data;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -31,13 +30,18 @@ final class Dirs {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             return true;
         }
-        catch (FileAlreadyExistsException | DirectoryNotEmptyException ex) {
-            deleteRecursively(temp);
-            return false;
-        }
         catch (AtomicMoveNotSupportedException ex) {
             deleteRecursively(temp);
             throw new DataException("Cannot rename atomically into " + target.getParent() + ": " + ex.getMessage());
+        }
+        catch (FileSystemException ex) {
+            // Renaming onto a directory another process just published fails with ENOTEMPTY, which Java reports
+            // as a plain FileSystemException: theirs is as good as ours.
+            if (!Files.exists(target)) {
+                throw ex;
+            }
+            deleteRecursively(temp);
+            return false;
         }
     }
 

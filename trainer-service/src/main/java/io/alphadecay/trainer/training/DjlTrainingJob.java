@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -50,6 +51,11 @@ public final class DjlTrainingJob implements TrainingJob {
     private static final String MODEL_FILE = "model.safetensors";
     private static final String OPTIMIZER_FILE = "optimizer.safetensors";
     private static final String STATE_FILE = "trainer-state.json";
+    /**
+     * DJL's PyTorch engine allows one open GradientCollector per JVM, so slots in one process take turns for the
+     * forward and backward pass. Parallel training on several devices wants one trainer process per device.
+     */
+    private static final ReentrantLock GRADIENTS = new ReentrantLock();
 
     private final ControlApiClient.Run run;
     private final RunConfig config;
@@ -125,10 +131,14 @@ public final class DjlTrainingJob implements TrainingJob {
                     try (NDManager scope = manager.newSubManager()) {
                         for (int m = 0; m < config.gradientAccumulation(); m++) {
                             NDArray all = tokens(scope, batches.batch(batchIndex++));
+                            GRADIENTS.lock();
                             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                                 NDArray value = model.loss(all.get(":, :-1"), all.get(":, 1:"));
                                 collector.backward(value.div(config.gradientAccumulation()));
                                 loss += value.getFloat() / config.gradientAccumulation();
+                            }
+                            finally {
+                                GRADIENTS.unlock();
                             }
                         }
                         double gradNorm = config.gradClip() > 0

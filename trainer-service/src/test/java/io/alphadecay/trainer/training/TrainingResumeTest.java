@@ -72,6 +72,24 @@ class TrainingResumeTest {
         assertThat(export.resolve("tokenizer.json")).exists();
     }
 
+    @Test
+    void twoSlotsOfOneProcessTrainAtTheSameTime() throws Exception {
+        Path corpus = SyntheticCorpus.create(home, 30, 60, 512);
+        RunConfig config = new RunConfig("slots", "tiny", null, 6, 4, 1, 32, 3L, "adamw", 3e-3, 1, "cosine", 0.1, 0.1,
+                1.0, new RunConfig.DecayConfig("uniform", 500, 0.6666, 5.0, "median-hill", false), 6, 1, 6, 1,
+                corpus.toString(), "default-512", "cpu").withDefaults("slots");
+        ExecutorService slots = Executors.newFixedThreadPool(2);
+        try {
+            var first = slots.submit(() -> job(UUID.randomUUID(), config).run(new RecordingControl(Long.MAX_VALUE)));
+            var second = slots.submit(() -> job(UUID.randomUUID(), config).run(new RecordingControl(Long.MAX_VALUE)));
+            assertThat(first.get()).isEqualTo(TrainingJob.Outcome.COMPLETED);
+            assertThat(second.get()).isEqualTo(TrainingJob.Outcome.COMPLETED);
+        }
+        finally {
+            slots.shutdownNow();
+        }
+    }
+
     private DjlTrainingJob job(UUID id, RunConfig config) {
         ControlApiClient.Run run = new ControlApiClient.Run(id, config.name(), "RUNNING", config, 1,
                 new ControlApiClient.Progress(0, config.steps(), 0));
