@@ -1,8 +1,8 @@
 package io.alphadecay.control.security;
 
+import io.alphadecay.common.security.BearerSecurityConfiguration;
 import io.alphadecay.common.security.StatelessBearerSecurity;
 import io.alphadecay.common.security.Tokens;
-import io.alphadecay.common.web.ApiExceptionHandler;
 import io.alphadecay.common.web.RequestSizeLimitFilter;
 import io.alphadecay.control.config.AlphadecayProperties;
 import org.springframework.context.annotation.Import;
@@ -10,8 +10,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
@@ -19,7 +17,7 @@ import org.springframework.security.web.SecurityFilterChain;
  * esd-service: claim, heartbeat, report, read). Only the health endpoints are open.
  */
 @Configuration(proxyBeanMethods = false)
-@Import(ApiExceptionHandler.class)
+@Import(BearerSecurityConfiguration.class)
 class SecurityConfiguration {
 
     private static final String OPERATOR = "OPERATOR";
@@ -50,11 +48,5 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/**").hasAnyRole(OPERATOR, SERVICE)
                         .anyRequest().hasAnyRole(OPERATOR, SERVICE));
         return http.build();
-    }
-
-    /** Keeps Boot from creating a default user with a generated password: tokens are the only credentials. */
-    @Bean
-    UserDetailsService noUsers() {
-        return new InMemoryUserDetailsManager();
     }
 }

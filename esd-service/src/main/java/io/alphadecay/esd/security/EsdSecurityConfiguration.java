@@ -1,8 +1,8 @@
 package io.alphadecay.esd.security;
 
+import io.alphadecay.common.security.BearerSecurityConfiguration;
 import io.alphadecay.common.security.StatelessBearerSecurity;
 import io.alphadecay.common.security.Tokens;
-import io.alphadecay.common.web.ApiExceptionHandler;
 import io.alphadecay.common.web.RequestSizeLimitFilter;
 import io.alphadecay.esd.config.EsdProperties;
 import org.springframework.context.annotation.Bean;
@@ -10,13 +10,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
 /** Analyses take the service token; metrics either token; only health is open. */
 @Configuration(proxyBeanMethods = false)
-@Import(ApiExceptionHandler.class)
+@Import(BearerSecurityConfiguration.class)
 class EsdSecurityConfiguration {
 
     /** JSON-sized calls stay small; only the checkpoint upload may be large. */
@@ -42,10 +40,5 @@ class EsdSecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/api/v1/analyses").hasRole("SERVICE")
                         .anyRequest().hasAnyRole("OPERATOR", "SERVICE"));
         return http.build();
-    }
-
-    @Bean
-    UserDetailsService noUsers() {
-        return new InMemoryUserDetailsManager();
     }
 }

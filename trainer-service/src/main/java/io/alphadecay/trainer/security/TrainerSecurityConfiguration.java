@@ -1,21 +1,19 @@
 package io.alphadecay.trainer.security;
 
+import io.alphadecay.common.security.BearerSecurityConfiguration;
 import io.alphadecay.common.security.StatelessBearerSecurity;
 import io.alphadecay.common.security.Tokens;
-import io.alphadecay.common.web.ApiExceptionHandler;
 import io.alphadecay.trainer.config.TrainerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
 /** The trainer serves only actuator endpoints: health open, metrics with either token. */
 @Configuration(proxyBeanMethods = false)
-@Import(ApiExceptionHandler.class)
+@Import(BearerSecurityConfiguration.class)
 class TrainerSecurityConfiguration {
 
     @Bean
@@ -31,10 +29,5 @@ class TrainerSecurityConfiguration {
                         .requestMatchers("/error").permitAll()
                         .anyRequest().hasAnyRole("OPERATOR", "SERVICE"));
         return http.build();
-    }
-
-    @Bean
-    UserDetailsService noUsers() {
-        return new InMemoryUserDetailsManager();
     }
 }
