@@ -12,6 +12,7 @@ import java.util.concurrent.Semaphore;
 
 import io.alphadecay.esd.analysis.AnalysisResult.Skipped;
 import io.alphadecay.esd.config.EsdProperties;
+import io.alphadecay.safetensors.CountingInputStream;
 import io.alphadecay.safetensors.MalformedCheckpointException;
 import io.alphadecay.safetensors.SafetensorsHeader;
 import io.alphadecay.safetensors.TensorDecoder;
@@ -47,50 +48,10 @@ final class CheckpointAnalyzer {
         SpectralStats analyze(double[] values, int rows, int cols, Estimator estimator);
     }
 
-    /** Counts the bytes taken from the stream, for the response and the metrics. */
-    static final class CountingStream extends InputStream {
-
-        private final InputStream in;
-        private long count;
-
-        CountingStream(InputStream in) {
-            this.in = in;
-        }
-
-        long count() {
-            return count;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = in.read(buffer, offset, length);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = in.skip(n);
-            count += Math.max(0, skipped);
-            return skipped;
-        }
-    }
-
     AnalysisResult analyze(InputStream body, AnalysisParameters.Overrides overrides, ModuleSelector selector)
             throws IOException, MalformedCheckpointException, InterruptedException {
         long started = System.nanoTime();
-        CountingStream in = new CountingStream(body);
+        CountingInputStream in = new CountingInputStream(body);
         SafetensorsHeader header = SafetensorsHeader.read(in, settings.maxHeaderBytes());
         AnalysisParameters params = AnalysisParameters.resolve(header.metadata(), overrides);
 

@@ -2,7 +2,6 @@ package io.alphadecay.trainer.checkpoint;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -19,6 +18,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+
+import io.alphadecay.trainer.data.Dirs;
 
 /**
  * Full training checkpoints under {@code root/{run}/{step}}, one folder each. A checkpoint is written into a
@@ -65,7 +66,7 @@ public final class CheckpointStore {
             String sha = sha256(manifestFile);
             Path target = folder(run, step);
             if (Files.exists(target)) {
-                deleteRecursively(target); // a re-run of the same step after a resume replaces the older copy
+                Dirs.deleteRecursively(target); // a re-run of the same step after a resume replaces the older copy
             }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -77,7 +78,7 @@ public final class CheckpointStore {
         }
         finally {
             if (Files.exists(temp)) {
-                deleteRecursively(temp);
+                Dirs.deleteRecursively(temp);
             }
         }
     }
@@ -96,13 +97,13 @@ public final class CheckpointStore {
     public void prune(UUID run, int keep) throws IOException {
         List<Path> all = completed(run);
         for (int i = keep; i < all.size(); i++) {
-            deleteRecursively(all.get(i));
+            Dirs.deleteRecursively(all.get(i));
         }
         Path runFolder = root.resolve(run.toString());
         if (Files.isDirectory(runFolder)) {
             try (Stream<Path> entries = Files.list(runFolder)) {
                 for (Path leftover : entries.filter(p -> p.getFileName().toString().startsWith(".writing-")).toList()) {
-                    deleteRecursively(leftover);
+                    Dirs.deleteRecursively(leftover);
                 }
             }
         }
@@ -157,17 +158,6 @@ public final class CheckpointStore {
         }
         catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-        catch (UncheckedIOException ex) {
-            throw ex.getCause();
         }
     }
 }

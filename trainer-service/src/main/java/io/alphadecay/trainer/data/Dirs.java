@@ -10,13 +10,13 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Directory helpers for publishing a finished result in one step. */
-final class Dirs {
+public final class Dirs {
 
     private Dirs() {
     }
 
     /** A fresh, empty directory next to {@code target}, on the same file system so that a rename can publish it. */
-    static Path tempSibling(Path target) throws IOException {
+    public static Path tempSibling(Path target) throws IOException {
         Files.createDirectories(target.getParent());
         return Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp-");
     }
@@ -25,7 +25,7 @@ final class Dirs {
      * Renames a finished {@code temp} to {@code target} atomically, so readers see either nothing or the whole
      * result. Returns false (and deletes {@code temp}) when another process published {@code target} first.
      */
-    static boolean publish(Path temp, Path target) throws IOException {
+    public static boolean publish(Path temp, Path target) throws IOException {
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             return true;
@@ -46,7 +46,7 @@ final class Dirs {
     }
 
     /** Moves a broken {@code target} out of the way (atomically) and deletes it. */
-    static void discard(Path target) throws IOException {
+    public static void discard(Path target) throws IOException {
         if (!Files.exists(target)) {
             return;
         }
@@ -55,7 +55,7 @@ final class Dirs {
         deleteRecursively(trash.getParent());
     }
 
-    static void deleteRecursively(Path root) throws IOException {
+    public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -1,14 +1,13 @@
 package io.alphadecay.trainer.safetensors;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import ai.djl.ndarray.types.Shape;
+import io.alphadecay.safetensors.CountingInputStream;
 import io.alphadecay.safetensors.MalformedCheckpointException;
 import io.alphadecay.safetensors.SafetensorsHeader;
 
@@ -26,7 +25,7 @@ public final class SafetensorsReader {
         long fileSize = Files.size(path);
         SafetensorsHeader header;
         long dataStart;
-        try (CountingInput in = new CountingInput(Files.newInputStream(path))) {
+        try (CountingInputStream in = new CountingInputStream(Files.newInputStream(path))) {
             header = SafetensorsHeader.read(in, MAX_HEADER_BYTES);
             dataStart = in.count();
         }
@@ -43,37 +42,5 @@ public final class SafetensorsReader {
                     tensor.begin(), tensor.end()));
         }
         return new SafetensorsFile(path, dataStart, header.metadata(), tensors);
-    }
-
-    /** Counts the bytes the header parser took, which is where the data section starts. */
-    private static final class CountingInput extends FilterInputStream {
-
-        private long count;
-
-        CountingInput(InputStream in) {
-            super(in);
-        }
-
-        long count() {
-            return count;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
     }
 }

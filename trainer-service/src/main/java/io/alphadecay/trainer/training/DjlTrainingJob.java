@@ -24,6 +24,7 @@ import io.alphadecay.common.run.RunConfig;
 import io.alphadecay.trainer.checkpoint.CheckpointStore;
 import io.alphadecay.trainer.client.ControlApiClient;
 import io.alphadecay.trainer.client.EsdClient;
+import io.alphadecay.trainer.data.Dirs;
 import io.alphadecay.trainer.data.TokenBatches;
 import io.alphadecay.trainer.data.TrainingData;
 import io.alphadecay.trainer.model.LlamaConfig;
@@ -303,8 +304,7 @@ public final class DjlTrainingJob implements TrainingJob {
     /** A folder that HuggingFace tools load as it is: config.json, model.safetensors and tokenizer.json. */
     private void export(LlamaModel model, TrainingData data, LlamaConfig architecture) throws IOException {
         Path target = home.resolve("exports").resolve(run.id().toString());
-        Files.createDirectories(target.getParent());
-        Path temp = Files.createTempDirectory(target.getParent(), ".export-");
+        Path temp = Dirs.tempSibling(target);
         Map<String, Object> hf = new LinkedHashMap<>();
         hf.put("architectures", List.of("LlamaForCausalLM"));
         hf.put("model_type", "llama");
@@ -329,13 +329,7 @@ public final class DjlTrainingJob implements TrainingJob {
             SafetensorsWriter.write(out, Map.of("format", "pt"), model.parameters());
         }
         Files.copy(data.tokenizerFile(), temp.resolve("tokenizer.json"));
-        if (Files.exists(target)) {
-            try (var old = Files.walk(target)) {
-                for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        Files.move(temp, target);
+        Dirs.discard(target); // a re-run's export replaces the earlier one
+        Dirs.publish(temp, target);
     }
 }
