@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * A real service started from its built jar in a process of its own, so that tests cross a real HTTP boundary
- * between services: the control-api (with its embedded PostgreSQL) or the esd-service. The reactor builds both
- * before the modules whose tests use them.
+ * between services: the control-api (with its embedded PostgreSQL), the esd-service or the trainer-service. The
+ * reactor builds them before the modules whose tests use them.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -43,7 +43,16 @@ public final class ServiceProcess implements AutoCloseable {
         return startService("esd-service", List.of("--alphadecay.control-api-url=" + controlApi));
     }
 
-    private static ServiceProcess startService(String module, List<String> extraArgs) {
+    /** A trainer-service worker that claims runs from the control-api and sends checkpoints to the esd-service. */
+    public static ServiceProcess startTrainer(URI controlApi, URI esd, List<String> extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--alphadecay.control-api-url=" + controlApi,
+                "--alphadecay.esd-url=" + esd));
+        args.addAll(extraArgs);
+        return startService("trainer-service", args);
+    }
+
+    /** Any of the services (its module name) with the two test tokens and the given command-line settings. */
+    public static ServiceProcess startService(String module, List<String> extraArgs) {
         Path jar = Path.of("..", module, "target", module + ".jar"); // tests run in their module's folder
         if (!Files.exists(jar)) {
             throw new IllegalStateException("This test needs the " + module + " jar; build it first with "
@@ -83,6 +92,20 @@ public final class ServiceProcess implements AutoCloseable {
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(ex);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The service's log so far, for assertion messages. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        }
+        catch (IOException ex) {
+            return "(no log: " + ex.getMessage() + ")";
         }
     }
 
