@@ -16,7 +16,7 @@ WORKDIR /src
 COPY . .
 # sh ./mvnw: a checkout that lost the executable bit still builds
 RUN --mount=type=cache,target=/root/.m2 \
-    sh ./mvnw -B -ntp -Dmaven.test.skip=true package \
+    sh ./mvnw -B -ntp -Dmaven.test.skip=true -pl control-api,esd-service,trainer-service -am package \
  && mkdir /out \
  && cp control-api/target/control-api.jar esd-service/target/esd-service.jar \
        trainer-service/target/trainer-service.jar /out/
