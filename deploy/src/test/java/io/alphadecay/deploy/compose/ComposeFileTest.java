@@ -17,6 +17,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -69,7 +70,7 @@ class ComposeFileTest {
     static final Path HEALTHCHECK = ROOT.resolve("deploy/docker/healthcheck");
     static final String DASHBOARDS_SOURCE = "./helm/alphadecay/dashboards";
 
-    /** The services that the default `up` starts, and the GPU trainer of the gpu profile. */
+    /** The services that `docker compose up` starts without a profile. */
     static final Set<String> DEFAULT_SERVICES = Set.of("postgres", "control-api", "esd-service", "trainer-service",
             "prometheus", "grafana");
     static final String GPU_TRAINER = "trainer-service-gpu";
@@ -174,10 +175,6 @@ class ComposeFileTest {
 
     static String host(String hostPort) {
         return hostPort.substring(0, hostPort.lastIndexOf(':'));
-    }
-
-    static int port(String hostPort) {
-        return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
     }
 
     // ---- docker-compose.yml and what it mounts --------------------------------------------------------------------
@@ -417,7 +414,9 @@ class ComposeFileTest {
         @Test
         void grafanaProvisionsTheTwoDatasourcesTheDashboardsReferTo() throws IOException {
             Map<String, Map<String, Object>> byUid = new LinkedHashMap<>();
-            list(yaml(DATASOURCES).get("datasources")).forEach(d -> byUid.put(String.valueOf(map(d).get("uid")), map(d)));
+            for (Object datasource : list(yaml(DATASOURCES).get("datasources"))) {
+                byUid.put(String.valueOf(map(datasource).get("uid")), map(datasource));
+            }
             assertThat(byUid.keySet()).containsExactlyInAnyOrder("alphadecay-prometheus", "alphadecay-postgres");
 
             Map<String, Object> prometheus = byUid.get("alphadecay-prometheus");
@@ -480,7 +479,8 @@ class ComposeFileTest {
                     .contains("/docker-entrypoint-initdb.d/10-grafana-reader.sh");
             String script = Files.readString(GRAFANA_READER);
             assertThat(script).contains("CREATE ROLE grafana LOGIN")
-                    .contains("ALTER DEFAULT PRIVILEGES FOR ROLE :\"owner\" IN SCHEMA public GRANT SELECT ON TABLES TO grafana")
+                    .contains("ALTER DEFAULT PRIVILEGES FOR ROLE :\"owner\" IN SCHEMA public"
+                            + " GRANT SELECT ON TABLES TO grafana")
                     .contains("--set=owner=\"$POSTGRES_USER\"");
             // Nothing but reading is ever granted to it
             Matcher grants = Pattern.compile("GRANT\\s+(\\w+)[^;]*TO\\s+[^;]*grafana").matcher(script);
@@ -522,7 +522,8 @@ class ComposeFileTest {
                             .matches("[a-z0-9./-]+:[0-9][A-Za-z0-9._-]*|[a-z0-9./-]+:v[0-9][A-Za-z0-9._-]*");
                 }
             });
-            assertThat(OUR_SERVICES.keySet()).allSatisfy(name -> assertThat(service(compose, name)).containsKey("build"));
+            assertThat(OUR_SERVICES.keySet())
+                    .allSatisfy(name -> assertThat(service(compose, name)).containsKey("build"));
         }
 
         @Test
@@ -541,7 +542,8 @@ class ComposeFileTest {
             OUR_SERVICES.forEach((target, port) -> {
                 List<Dockerfile.Stage> lineage = dockerfile.lineage(target);
                 assertThat(lineage.stream().flatMap(s -> s.arguments("COPY").stream()))
-                        .as(target).anyMatch(c -> c.contains("deploy/docker/healthcheck /usr/local/bin/alphadecay-healthcheck"));
+                        .as(target)
+                        .anyMatch(c -> c.contains("deploy/docker/healthcheck /usr/local/bin/alphadecay-healthcheck"));
                 String service = target.replace("-gpu", "");
                 assertThat(dockerfile.stage(target).orElseThrow().arguments("COPY")).as(target)
                         .anyMatch(c -> c.startsWith("--from=build /out/" + service + ".jar "));
@@ -606,7 +608,8 @@ class ComposeFileTest {
             try (var migrations = Files.list(ROOT.resolve("db/migration"))) {
                 migrations.forEach(f -> needed.add("db/migration/" + f.getFileName()));
             }
-            Matcher modules = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(ROOT.resolve("pom.xml")));
+            Matcher modules = Pattern.compile("<module>([^<]+)</module>")
+                    .matcher(Files.readString(ROOT.resolve("pom.xml")));
             while (modules.find()) {
                 needed.add(modules.group(1) + "/pom.xml");
                 needed.add(modules.group(1) + "/src/main/java/Some.java");
@@ -658,6 +661,38 @@ class ComposeFileTest {
                 assertThat(result.exitCode()).as(script.getKey() + "\n" + result.describe()).isZero();
                 assertThat(Files.readString(script.getKey())).startsWith("#!/");
             }
+        }
+
+        @Test
+        void prometheusStartWritesTheTokenForItsUserAloneAndHidesItFromPrometheus(@TempDir Path temp)
+                throws Exception {
+            assumeTrue(Commands.onPath("sh").isPresent(), "sh is not installed");
+            // The script as the container runs it, with its two absolute paths moved into a temporary folder
+            Path tokenFile = temp.resolve("service-token");
+            Path fakePrometheus = temp.resolve("prometheus");
+            Files.writeString(fakePrometheus, "#!/bin/sh\necho \"args: $*\"\n"
+                    + "echo \"token in env: ${ALPHADECAY_SERVICE_TOKEN:-none}\"\n");
+            fakePrometheus.toFile().setExecutable(true);
+            String original = Files.readString(PROMETHEUS_START);
+            String script = original.replace(prometheusTokenFile(), tokenFile.toString())
+                    .replace("exec /bin/prometheus", "exec " + fakePrometheus);
+            assertThat(script).isNotEqualTo(original).doesNotContain("/run/alphadecay", "/bin/prometheus");
+            Path copy = Files.writeString(temp.resolve("start.sh"), script);
+
+            Commands.Result result = Commands.run(temp, Duration.ofSeconds(30), List.of(), List.of(),
+                    Map.of("ALPHADECAY_SERVICE_TOKEN", "the-service-token-of-the-test"),
+                    List.of("sh", copy.toString(), "--storage.tsdb.retention.time=30d"));
+            assertThat(result.exitCode()).as(result.describe()).isZero();
+            assertThat(result.stdout()).contains("args: --config.file=/etc/prometheus/prometheus.yml"
+                    + " --storage.tsdb.path=/prometheus --storage.tsdb.retention.time=30d")
+                    .contains("token in env: none");
+            assertThat(Files.readString(tokenFile)).isEqualTo("the-service-token-of-the-test");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
+
+            Commands.Result missing = Commands.run(temp, Duration.ofSeconds(30), List.of("ALPHADECAY_SERVICE_TOKEN"),
+                    List.of(), Map.of(), List.of("sh", copy.toString()));
+            assertThat(missing.exitCode()).as("without a token Prometheus does not start").isNotZero();
+            assertThat(missing.stdout()).doesNotContain("args:");
         }
 
         /** A one-request HTTP server that answers {@code statusLine} and remembers the request line. */
@@ -832,21 +867,31 @@ class ComposeFileTest {
         static final String DCLINT_VERSION = "3.1.0";
         static final Duration TIMEOUT = Duration.ofMinutes(2);
 
-        /** Variables that would change what compose renders: .env.example's own names and COMPOSE_*. */
+        /** Variables not to inherit from the shell, where they would win over the env file (COMPOSE_* go too). */
         private List<String> composeVariables() throws IOException {
             return new ArrayList<>(envFile(ENV_EXAMPLE).keySet());
         }
 
-        private Path dockerCompose() {
-            Optional<Path> tool = Commands.onPath("docker-compose");
-            assumeTrue(tool.isPresent(), "docker-compose is not installed (Debian package docker-compose, or run"
+        /** docker-compose (Debian's 1.29 or a v2 binary), else Docker's compose plugin: `config` needs no engine. */
+        private List<String> dockerCompose() throws Exception {
+            Optional<Path> standalone = Commands.onPath("docker-compose");
+            if (standalone.isPresent()) {
+                return List.of(standalone.get().toString());
+            }
+            Optional<Path> docker = Commands.onPath("docker");
+            if (docker.isPresent() && Commands.run(ROOT, TIMEOUT, List.of(docker.get().toString(), "compose",
+                    "version")).exitCode() == 0) {
+                return List.of(docker.get().toString(), "compose");
+            }
+            assumeTrue(false, "docker-compose is not installed (Debian package docker-compose, or run"
                     + " .ci/install-test-tools as root): the compose file's own validation is skipped");
-            return tool.get();
+            throw new IllegalStateException("unreachable");
         }
 
         private Commands.Result compose(Path envFile, String... args) throws Exception {
-            List<String> command = new ArrayList<>(List.of(dockerCompose().toString(), "-f", COMPOSE.toString(),
-                    "--env-file", envFile.toString(), "-p", "alphadecay-test"));
+            List<String> command = new ArrayList<>(dockerCompose());
+            command.addAll(List.of("-f", COMPOSE.toString(), "--env-file", envFile.toString(),
+                    "-p", "alphadecay-test"));
             command.addAll(List.of(args));
             return Commands.run(ROOT, TIMEOUT, composeVariables(), List.of("COMPOSE_"), Map.of(), command);
         }
@@ -927,7 +972,8 @@ class ComposeFileTest {
             JsonNode report = new ObjectMapper().readTree(json);
             assertThat(report.size()).as(result.describe()).isEqualTo(1);
             JsonNode fileReport = report.get(0);
-            boolean clean = fileReport.path("errorCount").asInt(-1) == 0 && fileReport.path("warningCount").asInt(-1) == 0;
+            boolean clean = fileReport.path("errorCount").asInt(-1) == 0
+                    && fileReport.path("warningCount").asInt(-1) == 0;
             assertThat(result.exitCode() == 0).as("exit code agrees with the report\n" + result.describe())
                     .isEqualTo(clean);
             return fileReport;
