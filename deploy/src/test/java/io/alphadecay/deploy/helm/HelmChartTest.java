@@ -166,6 +166,24 @@ class HelmChartTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("valueSets")
+    void everyObjectMatchesTheKubernetesApi(String valueSet, Path values) {
+        // Every optional object on, so that each is checked.
+        Manifests manifests = CHART.template(values, Map.of("metrics.serviceMonitor.enabled", true,
+                "controlApi.podDisruptionBudget.enabled", true, "esdService.podDisruptionBudget.enabled", true,
+                "trainer.podDisruptionBudget.enabled", true, "esdService.autoscaling.enabled", true));
+        assertThat(manifests.ofKind("PodDisruptionBudget")).hasSize(3);
+        for (Map<String, Object> object : manifests.objects()) {
+            // The ServiceMonitor is a custom resource, without a model here: its own test checks its fields.
+            if (!"ServiceMonitor".equals(object.get("kind"))) {
+                KubernetesModels.validate(object);
+            }
+        }
+        assertThat(manifests.objects()).extracting(o -> (String) o.get("kind"))
+                .allMatch(kind -> KubernetesModels.covers(kind) || kind.equals("ServiceMonitor"));
+    }
+
     // ---- probes, security, resources ----
 
     @ParameterizedTest
@@ -530,6 +548,7 @@ class HelmChartTest {
         Map<String, Object> pod = Manifests.parse((String) at(probe, "data.rendered")).objects().get(0);
 
         assertThat(pod.get("kind")).isEqualTo("Pod");
+        KubernetesModels.validate(pod);
         assertThat(map(at(pod, "metadata.annotations"))).containsEntry("helm.sh/hook", "test");
         assertThat(at(pod, "spec.restartPolicy")).isEqualTo("Never");
         Map<String, Object> container = map(list(at(pod, "spec.containers")).get(0));
