@@ -430,6 +430,7 @@ class HelmChartTest {
         String claim = PREFIX + "trainer-home";
         Map<String, Object> pvc = manifests.get("PersistentVolumeClaim", claim);
         assertThat(list(at(pvc, "spec.accessModes"))).containsExactly("ReadWriteMany");
+        assertThat(map(at(pvc, "metadata.annotations"))).containsEntry("helm.sh/resource-policy", "keep");
         assertThat(list(podSpec(manifests.get("Deployment", TRAINER)).get("volumes"))).extracting(v -> map(v).get("persistentVolumeClaim"))
                 .contains(Map.of("claimName", claim));
     }
