@@ -495,6 +495,7 @@ class HelmChartTest {
     @MethodSource("valueSets")
     void oneDashboardConfigMapPerFileForGrafanasSidecar(String valueSet, Path values) throws IOException {
         Path folder = CHART.folder().resolve("dashboards");
+        assertThat(folder).as("the Grafana dashboards, the single source for compose and the chart").isDirectory();
         Map<String, String> files = new LinkedHashMap<>();
         try (Stream<Path> listing = Files.list(folder)) {
             for (Path file : listing.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
