@@ -109,6 +109,11 @@ class DashboardQueriesTest {
                 // Keep stopping the others.
             }
         }
+        if (work != null) {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
     }
 
     @Test
