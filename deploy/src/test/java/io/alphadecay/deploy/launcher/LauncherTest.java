@@ -48,10 +48,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The {@code alphadecay} launcher driven as a process, the way a user runs it, on the jars the reactor built before
  * this module. The three services start once for the whole class (the trainer alone takes about 20 s), on free
- * ports, with a home of their own and tokens in the environment. {@code up}, one {@code status} and {@code down}
- * run with a PATH that holds only bash, coreutils and java (and what the embedded PostgreSQL needs): no curl,
- * python3, find, sed or grep, as on a machine with only what the README asks for. The second {@code up} and the
- * other {@code status} run with the full PATH, so the curl path is exercised too where curl is installed.
+ * ports, with a home of their own (a space in its path, for the quoting) and tokens in the environment.
+ * {@code up}, one {@code status} and {@code down} run with a PATH that holds only bash, coreutils and java (and what
+ * the embedded PostgreSQL needs): no curl, python3, find, sed or grep, as on a machine with only what the README
+ * asks for. The second {@code up} and the other {@code status} run with the full PATH, so the curl path is
+ * exercised too where curl is installed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherTest {
@@ -103,7 +104,7 @@ class LauncherTest {
                     + "built jars and never builds them itself. Build them first with ./mvnw -B -DskipTests package "
                     + "(./mvnw -B verify builds them before the deploy module)");
         }
-        home = work.resolve("launcher-home");
+        home = work.resolve("launcher home");
         minimalBin = minimalBin(work.resolve("bin"));
         List<ServerSocket> sockets = new ArrayList<>();
         try {
