@@ -25,7 +25,7 @@ class TrainerServiceApplicationTest {
         assertThat(get("/actuator/prometheus", null).statusCode()).isEqualTo(401);
         HttpResponse<String> scrape = get("/actuator/prometheus", "trainer-service-token-0123");
         assertThat(scrape.statusCode()).isEqualTo(200);
-        assertThat(scrape.body()).contains("jvm_memory_used_bytes");
+        assertThat(scrape.body()).contains("jvm_memory_used_bytes{application=\"trainer-service\"");
     }
 
     private HttpResponse<String> get(String path, String token) throws Exception {

@@ -32,7 +32,7 @@ class PrometheusMetricsTest extends ApiTestBase {
         String scrape = operator.get("/actuator/prometheus").raw().body();
 
         String run = "run=\"" + id + "\"";
-        assertThat(scrape).containsPattern("alphadecay_runs\\{state=\"RUNNING\"} 1(\\.0)?\\n");
+        assertThat(scrape).containsPattern("alphadecay_runs\\{application=\"control-api\",state=\"RUNNING\"} 1(\\.0)?\\n");
         assertThat(line(scrape, "alphadecay_run_train_loss", run)).endsWith(" 4.25");
         assertThat(line(scrape, "alphadecay_run_validation_perplexity", run)).endsWith(" 70.0");
         assertThat(line(scrape, "alphadecay_run_tokens_per_second", run)).endsWith(" 1234.0");
@@ -46,7 +46,7 @@ class PrometheusMetricsTest extends ApiTestBase {
         exporter.refresh();
         String after = operator.get("/actuator/prometheus").raw().body();
         assertThat(after).doesNotContain(run);
-        assertThat(after).containsPattern("alphadecay_runs\\{state=\"RUNNING\"} 0(\\.0)?\\n");
+        assertThat(after).containsPattern("alphadecay_runs\\{application=\"control-api\",state=\"RUNNING\"} 0(\\.0)?\\n");
     }
 
     private static String line(String scrape, String metric, String label) {

@@ -179,8 +179,8 @@ class AnalysisApiTest extends EsdTestBase {
         String scrape = get("/actuator/prometheus", OPERATOR_TOKEN).body();
 
         assertThat(scrape).contains("alphadecay_esd_analysis_duration_seconds_count", "alphadecay_esd_analysis_duration_seconds_bucket",
-                "alphadecay_esd_bytes_received_bytes_total", "alphadecay_esd_modules_analyzed_total{status=\"ok\"}",
-                "alphadecay_esd_failures_total{kind=\"truncated\"}", "alphadecay_esd_analyses_in_flight");
+                "alphadecay_esd_bytes_received_bytes_total", "alphadecay_esd_modules_analyzed_total{application=\"esd-service\",status=\"ok\"}",
+                "alphadecay_esd_failures_total{application=\"esd-service\",kind=\"truncated\"}", "alphadecay_esd_analyses_in_flight");
     }
 
     private static void assertField(Response response, int status, String field) {
