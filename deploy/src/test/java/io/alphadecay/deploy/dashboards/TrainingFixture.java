@@ -3,10 +3,8 @@ package io.alphadecay.deploy.dashboards;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
-import java.util.Random;
-import java.util.Set;
 
+import io.alphadecay.testing.SyntheticText;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -17,39 +15,16 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class TrainingFixture {
 
-    private static final String[] SUBJECTS = { "the council", "a farmer", "the old ship", "our nation", "the river",
-        "a young clerk", "the committee", "every soldier" };
-    private static final String[] VERBS = { "considered", "carried", "remembered", "defended", "crossed", "reported",
-        "built", "answered" };
-    private static final String[] OBJECTS = { "the long report", "a heavy load of grain", "the northern border",
-        "its ancient promise", "the quiet valley", "the letters from the coast", "a new bridge", "every question" };
-
     private TrainingFixture() {
     }
 
     /** Writes the documents under {@code dir}/corpus and returns that folder. */
     static Path corpus(Path dir, int documents, int sentencesEach) throws IOException {
-        Path corpus = Files.createDirectories(dir.resolve("corpus"));
-        Random random = new Random(11);
-        for (int d = 0; d < documents; d++) {
-            StringBuilder text = new StringBuilder();
-            for (int s = 0; s < sentencesEach; s++) {
-                text.append(SUBJECTS[random.nextInt(SUBJECTS.length)]).append(' ')
-                        .append(VERBS[random.nextInt(VERBS.length)]).append(' ')
-                        .append(OBJECTS[random.nextInt(OBJECTS.length)]).append(". ");
-            }
-            Files.writeString(corpus.resolve("doc-" + d + ".txt"), text);
-        }
-        return corpus;
+        return SyntheticText.write(dir.resolve("corpus"), documents, sentencesEach, 11);
     }
 
     /** A word-level tokenizer.json over every word of the corpus, with a document separator and an unknown token. */
     static Path tokenizer(Path dir) throws IOException {
-        Set<String> words = new LinkedHashSet<>();
-        for (String phrase : concat(SUBJECTS, VERBS, OBJECTS)) {
-            words.addAll(java.util.List.of(phrase.split(" ")));
-        }
-        words.add(".");
         JsonMapper json = JsonMapper.builder().build();
         ObjectNode root = json.createObjectNode();
         root.put("version", "1.0");
@@ -68,7 +43,7 @@ final class TrainingFixture {
         vocab.put("</s>", 0);
         vocab.put("[UNK]", 1);
         int id = 2;
-        for (String word : words) {
+        for (String word : SyntheticText.vocabulary()) {
             vocab.put(word, id++);
         }
         model.put("unk_token", "[UNK]");
@@ -80,9 +55,5 @@ final class TrainingFixture {
     private static void addSpecial(ArrayNode added, int id, String content) {
         added.addObject().put("id", id).put("content", content).put("single_word", false).put("lstrip", false)
                 .put("rstrip", false).put("normalized", false).put("special", true);
-    }
-
-    private static String[] concat(String[]... arrays) {
-        return java.util.Arrays.stream(arrays).flatMap(java.util.Arrays::stream).toArray(String[]::new);
     }
 }
