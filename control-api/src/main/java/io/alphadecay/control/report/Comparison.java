@@ -27,6 +27,14 @@ record Comparison(Instant generatedAt, List<RunData> runs, ConfigDiff config) {
         String policy() {
             return run.config().decay().policy();
         }
+
+        /** α over every module with status ok, whatever its type; only when {@code alphaByType} is not empty. */
+        ValueStats alphaOverall() {
+            List<Double> all = new java.util.ArrayList<>();
+            latest.modules().stream().filter(m -> "ok".equals(m.status()) && m.alpha() != null)
+                    .forEach(m -> all.add(m.alpha()));
+            return ValueStats.of(all);
+        }
     }
 
     /** The last and the lowest validation perplexity and their steps. */

@@ -172,6 +172,11 @@ final class ComparisonPage {
             out.append("<p class=\"muted\">Analysis at step ").append(data.latest().step()).append(" (")
                     .append(esc(data.latest().estimator())).append(").</p>\n");
             statsTable(out, "alpha", data, data.alphaByType(), "α", 4);
+            ValueStats all = data.alphaOverall();
+            out.append("<p class=\"alpha-spread\" data-run=\"").append(data.run().id()).append("\" data-value=\"")
+                    .append(all.spread()).append("\">α spread over all ").append(all.count()).append(" modules: ")
+                    .append(fmt(all.spread(), 4)).append(" (").append(fmt(all.min(), 4)).append(" to ")
+                    .append(fmt(all.max(), 4)).append(").</p>\n");
         }
         chart(out, "chart-alpha-spread", "α spread over analysis steps",
                 ComparisonCharts.alphaSpread(new Comparison(null, runs, null), CHART_WIDTH, CHART_HEIGHT));
