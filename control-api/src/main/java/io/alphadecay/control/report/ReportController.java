@@ -39,7 +39,7 @@ class ReportController {
         this.comparisons = comparisons;
     }
 
-    @GetMapping("/compare")
+    @GetMapping(path = "/compare", produces = MediaType.TEXT_HTML_VALUE)
     ResponseEntity<byte[]> compare(@RequestParam String runs) {
         String html = ComparisonPage.render(comparisons.compare(parse(runs)));
         return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
@@ -47,7 +47,7 @@ class ReportController {
                 .body(html.getBytes(StandardCharsets.UTF_8));
     }
 
-    @GetMapping("/compare.png")
+    @GetMapping(path = "/compare.png", produces = MediaType.IMAGE_PNG_VALUE)
     ResponseEntity<byte[]> chart(@RequestParam String runs) {
         Comparison comparison = comparisons.perplexityCurves(parse(runs));
         byte[] png = ComparisonCharts.perplexity(comparison, ComparisonCharts.WIDTH, ComparisonCharts.HEIGHT);

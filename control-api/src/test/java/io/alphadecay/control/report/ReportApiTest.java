@@ -284,9 +284,12 @@ class ReportApiTest extends ApiTestBase {
         cases.put("runs=" + ad + "," + ad, 400);
         cases.put("other=1", 400);
         cases.put("runs=" + ad + "," + UUID.randomUUID(), 404);
-        for (String endpoint : List.of("/api/v1/reports/compare?", "/api/v1/reports/compare.png?")) {
+        // Asked for HTML or PNG, as a browser would, the errors still come as problem+json.
+        Map<String, String> endpoints = Map.of("/api/v1/reports/compare?", "text/html,*/*;q=0.8",
+                "/api/v1/reports/compare.png?", "image/png");
+        endpoints.forEach((endpoint, accept) -> {
             cases.forEach((query, status) -> {
-                Api.Response response = operator.send(operator.request(endpoint + query).header("Accept", "text/html")
+                Api.Response response = operator.send(operator.request(endpoint + query).header("Accept", accept)
                         .GET());
                 assertThat(response.status()).as(endpoint + query).isEqualTo(status);
                 assertThat(response.contentType()).as(endpoint + query).startsWith("application/problem+json");
@@ -294,7 +297,7 @@ class ReportApiTest extends ApiTestBase {
                         .isEqualTo(status == 404 ? "urn:alphadecay:problem:not-found"
                                 : "urn:alphadecay:problem:validation-failed");
             });
-        }
+        });
         assertThat(operator.get("/api/v1/reports/compare?runs=" + ad + "," + ad).json().get("detail").asString())
                 .contains("more than once");
         assertThat(operator.get("/api/v1/reports/compare?runs=" + ad).json().get("detail").asString())
