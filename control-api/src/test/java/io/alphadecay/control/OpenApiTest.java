@@ -18,7 +18,7 @@ class OpenApiTest extends ApiTestBase {
                 "/api/v1/runs/{id}/events", "/api/v1/runs:claim", "/api/v1/runs/{id}/heartbeat", "/api/v1/runs/{id}/state",
                 "/api/v1/runs/{id}/metrics", "/api/v1/runs/{id}/checkpoints", "/api/v1/runs/{id}/analyses",
                 "/api/v1/runs/{id}/analyses/latest", "/api/v1/runs/{id}/decay-assignment",
-                "/api/v1/runs/{id}/decay-overrides" }) {
+                "/api/v1/runs/{id}/decay-overrides", "/api/v1/reports/compare", "/api/v1/reports/compare.png" }) {
             assertThat(paths.has(path)).as(path).isTrue();
         }
         assertThat(doc.at("/components/securitySchemes/bearer/scheme").asString()).isEqualTo("bearer");

@@ -24,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The quickstart's client side: launches an AlphaDecay run and a uniform-decay run of the same configuration
  * through the REST API, shows their progress, and ends with a comparison. The launcher starts the services first.
- * Arguments: control-api URL, operator token file, steps.
+ * Arguments: control-api URL, operator token file, steps. The comparison report is saved under
+ * {@code $ALPHADECAY_HOME/reports/} (the home is the token file's grandparent when the variable is not set).
  */
 public final class Quickstart {
 
@@ -35,10 +36,12 @@ public final class Quickstart {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI api;
     private final String token;
+    private final Path home;
 
-    private Quickstart(URI api, String token) {
+    Quickstart(URI api, String token, Path home) {
         this.api = api;
         this.token = token;
+        this.home = home;
     }
 
     public static void main(String[] args) throws Exception {
@@ -49,7 +52,17 @@ public final class Quickstart {
             System.err.println("alphadecay: no operator token at " + tokenFile + "; is the control-api up?");
             System.exit(2);
         }
-        System.exit(new Quickstart(api, Files.readString(tokenFile).strip()).run(steps));
+        System.exit(new Quickstart(api, Files.readString(tokenFile).strip(),
+                home(System.getenv("ALPHADECAY_HOME"), tokenFile)).run(steps));
+    }
+
+    /** The launcher exports ALPHADECAY_HOME; run by hand, the generated token file sits in {@code <home>/secrets}. */
+    static Path home(String variable, Path tokenFile) {
+        if (variable != null && !variable.isBlank()) {
+            return Path.of(variable);
+        }
+        Path secrets = tokenFile.toAbsolutePath().getParent();
+        return secrets == null || secrets.getParent() == null ? Path.of(".alphadecay") : secrets.getParent();
     }
 
     private int run(int steps) throws Exception {
@@ -106,7 +119,7 @@ public final class Quickstart {
             }
             Thread.sleep(2000);
         }
-        return summary(runs);
+        return summary(runs, stamp);
     }
 
     private String progressLine(String policy, JsonNode run) throws IOException, InterruptedException {
@@ -136,7 +149,7 @@ public final class Quickstart {
                 ppl == null ? "–" : String.format(Locale.ROOT, "%.1f", ppl), run.get("state").asString(), eta, spread);
     }
 
-    private int summary(Map<String, String> runs) throws IOException, InterruptedException {
+    private int summary(Map<String, String> runs, String stamp) throws IOException, InterruptedException {
         System.out.println();
         Map<String, Double> finals = new LinkedHashMap<>();
         int exit = 0;
@@ -190,13 +203,37 @@ public final class Quickstart {
         catch (IllegalStateException ex) {
             System.out.println("(no analysis of the AlphaDecay run: " + ex.getMessage() + ")");
         }
+        String report = "/api/v1/reports/compare?runs=" + String.join(",", runs.values());
+        String saved;
+        try {
+            saved = saveReport(report, "quickstart-" + stamp + "-" + String.join("-vs-", runs.keySet()) + ".html")
+                    .toString();
+        }
+        catch (IOException | IllegalStateException ex) {
+            saved = "(not saved: " + ex.getMessage() + ")";
+        }
         System.out.println();
         System.out.println("Where to look next:");
+        System.out.println("  report:      " + saved);
+        System.out.println("  report API:  " + api.resolve(report) + "  (and compare.png for the main chart)");
         System.out.println("  runs:        " + api.resolve("/api/v1/runs") + "  (Authorization: Bearer <operator token>)");
         System.out.println("  analyses:    " + api.resolve("/api/v1/runs/" + adId + "/analyses?includeModules=true"));
         System.out.println("  API browser: " + api.resolve("/swagger-ui.html"));
         System.out.println("  exports:     .alphadecay/exports/<run id>/ (config.json, model.safetensors, tokenizer.json)");
         return exit;
+    }
+
+    /** Fetches the comparison report and writes it to {@code <home>/reports/<fileName>}. */
+    Path saveReport(String path, String fileName) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token).GET().build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + response.statusCode());
+        }
+        Path file = Files.createDirectories(home.resolve("reports")).resolve(fileName);
+        Files.write(file, response.body());
+        return file.toAbsolutePath();
     }
 
     private Double last(String id, String name) throws IOException, InterruptedException {
