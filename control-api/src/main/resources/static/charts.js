@@ -79,7 +79,8 @@ export function lineChart(container, { title, yLabel, series, log = false }) {
 }
 
 export function chartWidth(container) {
-    return Math.max(280, Math.floor(container.clientWidth || container.parentElement?.clientWidth || 600) - 8);
+    // clientWidth includes the card's padding (0.75rem each side); a chart as wide would add a scrollbar.
+    return Math.max(280, Math.floor(container.clientWidth || container.parentElement?.clientWidth || 600) - 32);
 }
 
 // A perceptually ordered scale (dark blue → teal → yellow), interpolated between a few stops.
