@@ -29,16 +29,6 @@ class SecurityConfiguration {
     private static final String OPERATOR = "OPERATOR";
     private static final String SERVICE = "SERVICE";
 
-    @Bean
-    Tokens tokens(AlphadecayProperties properties) {
-        return new Tokens(properties.home(), properties.auth().operatorToken(), properties.auth().serviceToken());
-    }
-
-    @Bean
-    RequestSizeLimitFilter requestSizeLimitFilter(AlphadecayProperties properties) {
-        return new RequestSizeLimitFilter(properties.limits().maxRequestBytes());
-    }
-
     /** The dashboard's files: exactly these paths, so a new static file is closed until it is listed here. */
     static final String[] DASHBOARD_ASSETS = { "/", "/index.html", "/app.js", "/charts.js", "/app.css",
             "/webjars/uplot/**" };
@@ -50,6 +40,16 @@ class SecurityConfiguration {
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; "
             + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; "
             + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    @Bean
+    Tokens tokens(AlphadecayProperties properties) {
+        return new Tokens(properties.home(), properties.auth().operatorToken(), properties.auth().serviceToken());
+    }
+
+    @Bean
+    RequestSizeLimitFilter requestSizeLimitFilter(AlphadecayProperties properties) {
+        return new RequestSizeLimitFilter(properties.limits().maxRequestBytes());
+    }
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, Tokens tokens) throws Exception {
