@@ -29,6 +29,31 @@ class SecurityApiTest extends ApiTestBase {
     }
 
     @Test
+    void theDashboardsFilesAreOpenAndNothingElseIs() {
+        for (String path : new String[] { "/", "/index.html", "/app.js", "/charts.js", "/app.css",
+                "/webjars/uplot/dist/uPlot.esm.js", "/webjars/uplot/dist/uPlot.min.css" }) {
+            Api.Response response = anonymous.get(path);
+            assertThat(response.status()).as(path).isEqualTo(200);
+            assertThat(response.raw().body()).as(path).isNotBlank();
+        }
+        Api.Response page = anonymous.get("/");
+        assertThat(page.contentType()).startsWith("text/html");
+        assertThat(page.raw().body()).contains("<script type=\"module\" src=\"app.js\"></script>");
+        String policy = page.header("Content-Security-Policy");
+        assertThat(policy).contains("default-src 'self'", "script-src 'self';", "img-src 'self' data: blob:",
+                "object-src 'none'", "frame-ancestors 'none'");
+        assertThat(policy).doesNotContain("unsafe-eval").doesNotContainPattern("script-src[^;]*unsafe-inline");
+        assertThat(anonymous.get("/index.html").header("Content-Security-Policy")).isEqualTo(policy);
+
+        // Other static-looking paths and the API stay closed.
+        for (String path : new String[] { "/other.js", "/webjars/swagger-ui/index.html", "/api/v1/runs",
+                "/api/v1/runs/" + java.util.UUID.randomUUID() + "/metrics" }) {
+            assertThat(anonymous.get(path).status()).as(path).isEqualTo(401);
+        }
+        assertThat(anonymous.post("/api/v1/runs", Fixtures.tinyRun("anonymous")).status()).isEqualTo(401);
+    }
+
+    @Test
     void aWrongTokenIsRejected() {
         Api wrong = new Api(port, "not-the-token-0123456789");
         assertThat(wrong.get("/api/v1/runs").status()).isEqualTo(401);
