@@ -229,6 +229,25 @@ class DashboardBrowserTest extends ApiTestBase {
                 .isEqualTo(String.format(Locale.ROOT, "%.2f", finalPerplexity.get(uniform)));
         assertThat(browser.findElement(By.id("open-report")).isEnabled()).isTrue();
         screenshot("compare");
+
+        // The report opens in a window of its own, fetched with the token and shown from a blob: URL
+        String page = browser.getWindowHandle();
+        browser.findElement(By.id("open-report")).click();
+        wait.until(ExpectedConditions.numberOfWindowsToBe(2));
+        String report = browser.getWindowHandles().stream().filter(handle -> !handle.equals(page)).findFirst()
+                .orElseThrow();
+        browser.switchTo().window(report);
+        try {
+            wait.until(driver -> driver.getCurrentUrl().startsWith("blob:"));
+            WebElement title = wait.until(ExpectedConditions.visibilityOfElementLocated(By.tagName("h1")));
+            assertThat(title.getText()).contains(runName(uniform)).contains(runName(alphadecay));
+            assertThat(browser.findElements(By.cssSelector("img[src^='data:image/png']"))).isNotEmpty();
+            screenshot("report");
+        }
+        finally {
+            browser.close();
+            browser.switchTo().window(page);
+        }
     }
 
     @Test
@@ -247,6 +266,10 @@ class DashboardBrowserTest extends ApiTestBase {
         browser.findElement(By.id("sign-out")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
         assertThat(storedToken()).isNull();
+    }
+
+    private String runName(String id) {
+        return operator.get("/api/v1/runs/" + id).json().get("name").asString();
     }
 
     // ---- the runs, reported as a trainer would ----
