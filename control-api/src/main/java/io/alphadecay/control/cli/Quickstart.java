@@ -214,6 +214,8 @@ public final class Quickstart {
         }
         System.out.println();
         System.out.println("Where to look next:");
+        System.out.println("  dashboard:   " + api.resolve("/#/compare?runs=" + String.join(",", runs.values()))
+                + "  (asks for the operator token once)");
         System.out.println("  report:      " + saved);
         System.out.println("  report API:  " + api.resolve(report) + "  (and compare.png for the main chart)");
         System.out.println("  runs:        " + api.resolve("/api/v1/runs") + "  (Authorization: Bearer <operator token>)");
