@@ -212,9 +212,10 @@ public final class Experiment {
         int filled = (int) Math.round(fraction * 20);
         String eta = progress.get("etaSeconds").isNull() ? "" : String.format(Locale.ROOT, "  ETA %ds",
                 (long) progress.get("etaSeconds").asDouble());
-        return String.format(Locale.ROOT, "%-40s %s %5.1f%%  step %6d/%-6d %-16s%s", name,
+        String reason = run.path("failureReason").isString() ? "  " + run.get("failureReason").asString() : "";
+        return String.format(Locale.ROOT, "%-40s %s %5.1f%%  step %6d/%-6d %-16s%s%s", name,
                 "#".repeat(filled) + ".".repeat(20 - filled), 100 * fraction, progress.get("step").asLong(),
-                progress.get("totalSteps").asLong(), run.get("state").asString(), eta);
+                progress.get("totalSteps").asLong(), run.get("state").asString(), eta, reason);
     }
 
     private ExperimentReport.Context context(String command) throws InterruptedException {
