@@ -107,6 +107,17 @@ class ExperimentGridTest {
     }
 
     @Test
+    void theCommittedGridsParseIntoTwentyOneRunsEach() throws Exception {
+        for (String file : java.util.List.of("cpu-small-adamw.yaml", "cpu-small-adam-l2.yaml")) {
+            ExperimentGrid grid = ExperimentGrid.parse(Path.of("..", "experiments", file)); // tests run in control-api
+            assertThat(grid.name() + ".yaml").isEqualTo(file);
+            assertThat(grid.cells()).as(file).hasSize(21);
+            assertThat(grid.policies()).containsExactly("uniform", "alphadecay", "none");
+            assertThat(grid.seeds()).hasSize(3);
+        }
+    }
+
+    @Test
     void numbersAreWrittenAsPeopleWriteThem() {
         assertThat(ExperimentGrid.number(0.1)).isEqualTo("0.1");
         assertThat(ExperimentGrid.number(0.0005)).isEqualTo("0.0005");
