@@ -1,4 +1,4 @@
-package io.alphadecay.deploy.dashboards;
+package io.alphadecay.deploy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,18 +13,18 @@ import tools.jackson.databind.node.ObjectNode;
  * A small corpus of plain-text documents and a word-level HuggingFace tokenizer for it: a user's own data and
  * tokenizer, as the trainer accepts them, so the test needs neither the network nor the default corpus.
  */
-final class TrainingFixture {
+public final class TrainingFixture {
 
     private TrainingFixture() {
     }
 
     /** Writes the documents under {@code dir}/corpus and returns that folder. */
-    static Path corpus(Path dir, int documents, int sentencesEach) throws IOException {
+    public static Path corpus(Path dir, int documents, int sentencesEach) throws IOException {
         return SyntheticText.write(dir.resolve("corpus"), documents, sentencesEach, 11);
     }
 
     /** A word-level tokenizer.json over every word of the corpus, with a document separator and an unknown token. */
-    static Path tokenizer(Path dir) throws IOException {
+    public static Path tokenizer(Path dir) throws IOException {
         JsonMapper json = JsonMapper.builder().build();
         ObjectNode root = json.createObjectNode();
         root.put("version", "1.0");

@@ -1,0 +1,25 @@
+package io.alphadecay.control.cli;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * What the experiment reads back of one run: its cell, outcome and the mean α of each module type at every
+ * analysis (step → type → mean α over the modules with status ok).
+ */
+record RunResult(String id, String name, String policy, double wd0, long seed, String state, String failureReason,
+        Double finalPerplexity, Double bestPerplexity, long steps, Double wallSeconds, Double tokensPerSecond,
+        SortedMap<Long, Map<String, Double>> alphaByStep) {
+
+    static final List<String> TYPES = List.of("q", "k", "v", "o", "gate", "up", "down");
+
+    boolean succeeded() {
+        return "SUCCEEDED".equals(state);
+    }
+
+    /** Mean α by module type at the last analysis, or an empty map without analyses. */
+    Map<String, Double> lastAlpha() {
+        return alphaByStep.isEmpty() ? Map.of() : alphaByStep.get(alphaByStep.lastKey());
+    }
+}
