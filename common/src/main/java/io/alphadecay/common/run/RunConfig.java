@@ -127,15 +127,17 @@ public record RunConfig(
             @DecimalMin("0") @DecimalMax("100") Double s1,
             @DecimalMin("0") @DecimalMax("100") Double s2,
             @Pattern(regexp = "median-hill|ks-mle", message = "must be median-hill or ks-mle") String estimator,
-            Boolean sync) {
+            Boolean sync,
+            // Analyse a uniform or none run too (its decays stay as they are), so α can be compared across policies
+            Boolean monitor) {
 
-        public static final DecayConfig DEFAULT = new DecayConfig(null, null, null, null, null, null);
+        public static final DecayConfig DEFAULT = new DecayConfig(null, null, null, null, null, null, null);
 
         public DecayConfig withDefaults() {
             return new DecayConfig(Objects.requireNonNullElse(policy, "alphadecay"),
                     Objects.requireNonNullElse(interval, 500), Objects.requireNonNullElse(s1, 0.6666),
                     Objects.requireNonNullElse(s2, 5.0), Objects.requireNonNullElse(estimator, "median-hill"),
-                    Objects.requireNonNullElse(sync, false));
+                    Objects.requireNonNullElse(sync, false), Objects.requireNonNullElse(monitor, false));
         }
     }
 }

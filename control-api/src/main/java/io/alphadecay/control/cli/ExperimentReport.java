@@ -136,7 +136,7 @@ final class ExperimentReport {
         List<String> without = grid.policies().stream().filter(p -> !summary.lastAlpha().containsKey(p)).toList();
         if (!without.isEmpty() && !summary.lastAlpha().isEmpty()) {
             md.append("\nNo analyses for ").append(String.join(", ", without)).append(" runs: the trainer analyses "
-                    + "only runs whose policy is alphadecay.\n");
+                    + "a uniform or none run only with `decay.monitor: true` in the grid's base.\n");
         }
         md.append("\n### Over training steps\n");
         summary.alphaBySteps().forEach((policy, bySteps) -> {

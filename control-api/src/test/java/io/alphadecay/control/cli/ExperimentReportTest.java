@@ -107,7 +107,7 @@ class ExperimentReportTest {
         assertThat(md).contains("| g-alphadecay-wd0.2-s2 | alphadecay0.22 | FAILED | out of memory \\| at step 3 |",
                 "| g-none-wd0-s2 | none0.02 | CANCELLED | – |");
         assertThat(md).contains("| alphadecay | 3.500 | 3.500 | – | – | – | 4.833 | – |",
-                "No analyses for uniform, none runs: the trainer analyses only runs whose policy is alphadecay.",
+                "No analyses for uniform, none runs: the trainer analyses a uniform or none run only with `decay.monitor: true` in the grid's base.",
                 "| 20 | 3.500 | 3.500 | – | – | – | 4.833 | – |");
     }
 

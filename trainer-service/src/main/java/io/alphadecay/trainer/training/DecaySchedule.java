@@ -32,9 +32,17 @@ final class DecaySchedule {
         return ANALYSABLE.matcher(name).matches() && !FIRST_Q.equals(name);
     }
 
-    /** Analyses run before step 0's update and then every {@code interval} steps, for the alphadecay policy. */
+    /**
+     * Analyses run before step 0's update and then every {@code interval} steps: for the alphadecay policy, and for
+     * the others when the run asks to be monitored.
+     */
     boolean analysedAt(long step) {
-        return "alphadecay".equals(config.decay().policy()) && step % config.decay().interval() == 0;
+        return (appliesDecays() || config.decay().monitor()) && step % config.decay().interval() == 0;
+    }
+
+    /** Only AlphaDecay changes decays from an analysis; a monitored run keeps its own. */
+    boolean appliesDecays() {
+        return "alphadecay".equals(config.decay().policy());
     }
 
     /** The decays to set from an analysis: only for parameters this model has, and never negative. */

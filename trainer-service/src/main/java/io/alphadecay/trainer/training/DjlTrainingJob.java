@@ -116,7 +116,8 @@ public final class DjlTrainingJob implements TrainingJob {
                         return Outcome.STOPPED;
                     }
                     if (decays.analysedAt(step)) {
-                        analysis = analyse(model, step, arrived, control);
+                        analysis = analyse(model, step, decays.appliesDecays() ? arrived : new AtomicReference<>(),
+                                control);
                         if (config.decay().sync()) {
                             analysis.join();
                         }
@@ -272,8 +273,10 @@ public final class DjlTrainingJob implements TrainingJob {
         metadata.put("run_id", run.id().toString());
         metadata.put("step", Long.toString(step));
         metadata.put("estimator", config.decay().estimator());
-        metadata.put("policy", "alphadecay");
-        metadata.put("wd0", Double.toString(config.weightDecay()));
+        // A monitored uniform or none run is analysed under the uniform policy at its own decay, so the recorded
+        // assignment is the one it trains with
+        metadata.put("policy", "alphadecay".equals(config.decay().policy()) ? "alphadecay" : "uniform");
+        metadata.put("wd0", Double.toString(baseDecay()));
         metadata.put("s1", Double.toString(config.decay().s1()));
         metadata.put("s2", Double.toString(config.decay().s2()));
         return CompletableFuture.runAsync(() -> {

@@ -43,7 +43,7 @@ class TrainingResumeTest {
     void aResumedRunContinuesTheSameLossCurve() throws Exception {
         Path corpus = SyntheticCorpus.create(home, 30, 60, 512);
         RunConfig config = new RunConfig("resume", "tiny", null, 8, 4, 1, 32, 3L, "adamw", 3e-3, 2, "cosine", 0.1, 0.1,
-                1.0, new RunConfig.DecayConfig("uniform", 500, 0.6666, 5.0, "median-hill", false), 4, 2, 4, 3,
+                1.0, new RunConfig.DecayConfig("uniform", 500, 0.6666, 5.0, "median-hill", false, false), 4, 2, 4, 3,
                 corpus.toString(), "default-512", "cpu").withDefaults("resume");
 
         RecordingControl straight = new RecordingControl(Long.MAX_VALUE);
@@ -76,7 +76,7 @@ class TrainingResumeTest {
     void twoSlotsOfOneProcessTrainAtTheSameTime() throws Exception {
         Path corpus = SyntheticCorpus.create(home, 30, 60, 512);
         RunConfig config = new RunConfig("slots", "tiny", null, 6, 4, 1, 32, 3L, "adamw", 3e-3, 1, "cosine", 0.1, 0.1,
-                1.0, new RunConfig.DecayConfig("uniform", 500, 0.6666, 5.0, "median-hill", false), 6, 1, 6, 1,
+                1.0, new RunConfig.DecayConfig("uniform", 500, 0.6666, 5.0, "median-hill", false, false), 6, 1, 6, 1,
                 corpus.toString(), "default-512", "cpu").withDefaults("slots");
         ExecutorService slots = Executors.newFixedThreadPool(2);
         try {
