@@ -1,0 +1,13 @@
+-- wrk script: every request carries the bearer token from the environment (BENCH_TOKEN), not from a command line
+-- that other users could read in the process list.
+local token = os.getenv("BENCH_TOKEN")
+if token == nil or token == "" then
+  error("BENCH_TOKEN is not set")
+end
+wrk.headers["Authorization"] = "Bearer " .. token
+
+-- wrk's latency figures include refused requests; print the count of non-2xx/3xx answers so that a 401 or a 404
+-- never passes for a fast answer (run.sh fails on any).
+function done(summary, latency, requests)
+  io.write(string.format("non_2xx=%d\n", summary.errors.status))
+end
