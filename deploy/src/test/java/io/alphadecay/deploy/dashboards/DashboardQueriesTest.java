@@ -77,7 +77,7 @@ class DashboardQueriesTest {
         Path corpus = TrainingFixture.corpus(work, 40, 80);
         Path tokenizer = TrainingFixture.tokenizer(work);
         String body = "{\"name\": \"dashboards\", \"preset\": \"tiny\", \"steps\": 400, \"batchSize\": 8,"
-                + " \"sequenceLength\": 64, \"warmupSteps\": 10, \"learningRate\": 0.003, \"evalInterval\": 100,"
+                + " \"sequenceLength\": 64, \"warmupSteps\": 10, \"learningRate\": 0.001, \"evalInterval\": 100,"
                 + " \"evalBatches\": 2, \"checkpointInterval\": 200, \"device\": \"cpu\","
                 + " \"decay\": {\"policy\": \"alphadecay\", \"interval\": 100},"
                 + " \"dataset\": " + JSON.writeValueAsString(corpus.toString())
