@@ -31,7 +31,6 @@ public final class Quickstart {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Set<String> ENDED = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
-    private static final List<String> TYPES = List.of("q", "k", "v", "o", "gate", "up", "down");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI api;
@@ -184,7 +183,7 @@ public final class Quickstart {
         String adId = runs.get("alphadecay");
         try {
             JsonNode latest = call("GET", "/api/v1/runs/" + adId + "/analyses/latest", null);
-            Map<String, double[]> byType = new TreeMap<>((a, b) -> TYPES.indexOf(a) - TYPES.indexOf(b));
+            Map<String, double[]> byType = new TreeMap<>((a, b) -> RunResult.TYPES.indexOf(a) - RunResult.TYPES.indexOf(b));
             for (JsonNode module : latest.get("modules")) {
                 if ("ok".equals(module.get("status").asString())) {
                     double[] sums = byType.computeIfAbsent(module.get("type").asString(), k -> new double[3]);
