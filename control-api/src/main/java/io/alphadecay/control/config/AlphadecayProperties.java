@@ -42,7 +42,8 @@ public record AlphadecayProperties(
     }
 
     public record Limits(@DefaultValue("4194304") long maxRequestBytes, @DefaultValue("10000") int maxMetricPoints,
-            @DefaultValue("100000") int maxMetricReadPoints, @DefaultValue("500") int maxPageSize) {
+            @DefaultValue("100000") int maxMetricReadPoints, @DefaultValue("1000") int defaultMetricReadPoints,
+            @DefaultValue("500") int maxPageSize) {
     }
 
     public record Monitoring(@DefaultValue("10s") Duration refreshInterval) {

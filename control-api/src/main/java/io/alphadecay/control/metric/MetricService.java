@@ -1,6 +1,7 @@
 package io.alphadecay.control.metric;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,12 @@ public class MetricService {
         return unique.size();
     }
 
+    /**
+     * Each series in the step range, thinned to at most {@code maxPoints} (default: the configured read default)
+     * points evenly spread over its steps; a series with no more points than that comes back whole. Only the
+     * points sent back are read, so a long series costs the same as a short one.
+     */
+    @Transactional(readOnly = true)
     public List<MetricPoint> read(UUID runId, String name, Long fromStep, Long toStep, Integer maxPoints) {
         runs.requireExists(runId);
         long from = fromStep == null ? 0 : fromStep;
@@ -62,21 +69,17 @@ public class MetricService {
             throw ApiException.invalid("fromStep", "must not exceed toStep");
         }
         int cap = limits.maxMetricReadPoints();
-        int max = maxPoints == null ? cap : maxPoints;
+        int max = maxPoints == null ? Math.min(limits.defaultMetricReadPoints(), cap) : maxPoints;
         if (max < 2 || max > cap) {
             throw ApiException.invalid("maxPoints", "must be between 2 and " + cap);
         }
-        // Read up to the storage cap and thin each series evenly; the first and last point always stay.
-        List<MetricPoint> points = metrics.read(runId, name, from, to, cap * 10);
-        Map<String, List<MetricPoint>> series = new LinkedHashMap<>();
-        for (MetricPoint point : points) {
-            series.computeIfAbsent(point.name(), k -> new ArrayList<>()).add(point);
-        }
         List<MetricPoint> result = new ArrayList<>();
-        for (List<MetricPoint> one : series.values()) {
-            result.addAll(Downsampling.evenly(one, max));
+        for (String series : name == null ? metrics.names(runId) : List.of(name)) {
+            result.addAll(metrics.hasMoreThan(runId, series, from, to, max)
+                    ? metrics.thinned(runId, series, from, to, max)
+                    : metrics.series(runId, series, from, to));
         }
-        result.sort(java.util.Comparator.comparingLong(MetricPoint::step).thenComparing(MetricPoint::name));
+        result.sort(Comparator.comparingLong(MetricPoint::step).thenComparing(MetricPoint::name));
         return result;
     }
 }

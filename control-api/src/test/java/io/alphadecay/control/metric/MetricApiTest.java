@@ -115,6 +115,20 @@ class MetricApiTest extends ApiTestBase {
     }
 
     @Test
+    void aLongSeriesComesBackThinnedToTheDefaultUnlessMoreAreAskedFor() {
+        service.post(path(), Fixtures.points("train_loss", 0, 2500, 9.0));
+
+        JsonNode byDefault = operator.get(path() + "?name=train_loss").json().get("points");
+        assertThat(byDefault).hasSize(1000);
+        assertThat(byDefault.get(0).get("step").asLong()).isZero();
+        assertThat(byDefault.get(999).get("step").asLong()).isEqualTo(2499);
+
+        assertThat(operator.get(path() + "?name=train_loss&maxPoints=2500").json().get("points")).hasSize(2500);
+        assertThat(operator.get(path() + "?name=train_loss&maxPoints=2").json().get("points"))
+                .extracting(p -> p.get("step").asLong()).containsExactly(0L, 2499L);
+    }
+
+    @Test
     void badReadParametersAreProblems() {
         assertThat(operator.get(path() + "?fromStep=10&toStep=5").json().at("/errors/0/field").asString())
                 .isEqualTo("fromStep");
