@@ -3,11 +3,12 @@
 #
 #   bench/control-api/run.sh
 #
-# (a) Ingestion: CLIENTS concurrent workers, each posting to a run of its own that it has claimed, back to back,
+# (a) Reads: wrk with 32 connections for 30 s each on GET /api/v1/runs/{id} and on GET .../metrics?name=train_loss
+#     of a run holding READ_POINTS points (the default thinning, the dashboard's maxPoints=2000, and a random
+#     fromStep per request, which the read cache cannot answer); p50 and p99.
+# (b) Ingestion: CLIENTS concurrent workers, each posting to a run of its own that it has claimed, back to back,
 #     first one point per request (the MLflow-style baseline: a request and a row per value), then batches of
 #     BATCH points per request; points per second of each (goal for the batches: ≥ 20,000 points/s).
-# (b) Reads: wrk with 32 connections for 30 s each on GET /api/v1/runs/{id} and on GET .../metrics?name=train_loss
-#     of a run holding READ_POINTS points (default downsampling, and the dashboard's maxPoints=2000); p50 and p99.
 #
 # Needs java (17+), curl and wrk (Debian: apt-get install -y wrk). Environment knobs (all optional):
 #   BENCH_CLIENTS=4  BENCH_BATCH=1000  BENCH_INGEST_SECONDS=15  BENCH_READ_POINTS=100000
@@ -86,35 +87,28 @@ say "control-api healthy"
 load() { java "$HERE/MetricLoad.java" "$1" "$BASE" "$WORK/tokens" "${@:2}"; }
 field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p"; }
 
-# ---------------------------------------------------------------- (a) ingestion
-say "ingestion warm-up (JIT, connection pools)"
-load ingest "$CLIENTS" "$BATCH" 0 5 >/dev/null
-load ingest "$CLIENTS" 1 0 5 >/dev/null
-say "ingestion: $CLIENTS clients, 1 point per request, 3 s unmeasured + $INGEST_SECONDS s"
-SINGLE=$(load ingest "$CLIENTS" 1 3 "$INGEST_SECONDS")
-say "  $SINGLE"
-say "ingestion: $CLIENTS clients, $BATCH points per request, 3 s unmeasured + $INGEST_SECONDS s"
-BATCHED=$(load ingest "$CLIENTS" "$BATCH" 3 "$INGEST_SECONDS")
-say "  $BATCHED"
-
-# ---------------------------------------------------------------- (b) reads
+# ---------------------------------------------------------------- (a) reads
 say "filling a run with $READ_POINTS train_loss points"
 RUN=$(load fill "$READ_POINTS")
 STORED=$(curl -fsS -H "Authorization: Bearer $(cat "$WORK/tokens/operator-token")" \
     "$BASE/api/v1/runs/$RUN/metrics?name=train_loss" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["points"]))')
 say "run $RUN answers $STORED points by default"
+# Reads come before the ingestion test: its million-odd fresh rows keep PostgreSQL's autovacuum and checkpointer
+# busy for minutes afterwards, which would show in the read tail as other work on the same two cores.
+sleep 5
 
-read_bench() {  # label path -> one Markdown row
-    local label=$1 path=$2 out file alone
-    # A short unmeasured pass first, so that the JIT has compiled the path.
-    BENCH_TOKEN=$(cat "$WORK/tokens/operator-token") wrk -t2 -c"$CONNECTIONS" -d5s --timeout 60s \
-        -s "$HERE/auth.lua" "$BASE$path" >/dev/null
+read_bench() {  # label path [spread] -> one Markdown row; spread: a random fromStep below it per request
+    local label=$1 path=$2 spread=${3:-} out file alone
+    # An unmeasured pass first, so that the JIT has compiled the path (reads run first, on a fresh JVM).
+    BENCH_SPREAD_STEPS=$spread BENCH_TOKEN=$(cat "$WORK/tokens/operator-token") \
+        wrk -t2 -c"$CONNECTIONS" -d15s --timeout 60s -s "$HERE/auth.lua" "$BASE$path" >/dev/null
     # One request alone, five times (median): the service time without queueing behind the other connections.
     alone=$(for _ in 1 2 3 4 5; do
-        curl -fsS -o /dev/null -w '%{time_total}\n' -H @"$WORK/tokens/auth-header" "$BASE$path"
+        curl -fsS -o /dev/null -w '%{time_total}\n' -H @"$WORK/tokens/auth-header" \
+            "$BASE$path${spread:+&fromStep=$((RANDOM % spread))}"
     done | sort -n | sed -n 3p | awk '{ printf "%.1f ms", $1 * 1000 }')
     # --timeout 60s: wrk's default of 2 s would drop the slowest answers from its percentiles.
-    out=$(BENCH_TOKEN=$(cat "$WORK/tokens/operator-token") \
+    out=$(BENCH_SPREAD_STEPS=$spread BENCH_TOKEN=$(cat "$WORK/tokens/operator-token") \
         wrk -t2 -c"$CONNECTIONS" -d"${READ_SECONDS}s" --timeout 60s --latency -s "$HERE/auth.lua" "$BASE$path")
     file=$(tr -c 'A-Za-z0-9=\n' '_' <<<"$label")
     printf '%s\n' "$out" >"$WORK/wrk-$file.txt"
@@ -132,6 +126,20 @@ ROWS+=("$(read_bench "/runs/{id}" "/api/v1/runs/$RUN")")
 ROWS+=("$(read_bench "/runs/{id}/metrics?name=train_loss" "/api/v1/runs/$RUN/metrics?name=train_loss")")
 ROWS+=("$(read_bench "/runs/{id}/metrics?name=train_loss&maxPoints=2000" \
     "/api/v1/runs/$RUN/metrics?name=train_loss&maxPoints=2000")")
+# Every request a range of its own: nothing is answered from the cache of recent reads.
+ROWS+=("$(read_bench "/runs/{id}/metrics?name=train_loss&fromStep=<random>" \
+    "/api/v1/runs/$RUN/metrics?name=train_loss" 20000)")
+
+# ---------------------------------------------------------------- (b) ingestion
+say "ingestion warm-up (JIT, connection pools)"
+load ingest "$CLIENTS" "$BATCH" 0 5 >/dev/null
+load ingest "$CLIENTS" 1 0 5 >/dev/null
+say "ingestion: $CLIENTS clients, 1 point per request, 3 s unmeasured + $INGEST_SECONDS s"
+SINGLE=$(load ingest "$CLIENTS" 1 3 "$INGEST_SECONDS")
+say "  $SINGLE"
+say "ingestion: $CLIENTS clients, $BATCH points per request, 3 s unmeasured + $INGEST_SECONDS s"
+BATCHED=$(load ingest "$CLIENTS" "$BATCH" 3 "$INGEST_SECONDS")
+say "  $BATCHED"
 
 # ---------------------------------------------------------------- report
 row() {

@@ -17,6 +17,7 @@ public record AlphadecayProperties(
         @DefaultValue Auth auth,
         @DefaultValue Leases leases,
         @DefaultValue Limits limits,
+        @DefaultValue MetricReads metricReads,
         @DefaultValue Monitoring monitoring) {
 
     /** An empty url means: run the embedded PostgreSQL under {@code home/pgdata}. */
@@ -42,8 +43,17 @@ public record AlphadecayProperties(
     }
 
     public record Limits(@DefaultValue("4194304") long maxRequestBytes, @DefaultValue("10000") int maxMetricPoints,
-            @DefaultValue("100000") int maxMetricReadPoints, @DefaultValue("1000") int defaultMetricReadPoints,
             @DefaultValue("500") int maxPageSize) {
+    }
+
+    /**
+     * Reads of metric series: points per series when a client does not say (defaultPoints) and at most
+     * (maxPoints); thinned series are kept for {@code cacheTtl}, up to {@code cachePoints} points in all, and
+     * dropped at once when this instance stores new points of their run (other instances' writes show within
+     * the TTL).
+     */
+    public record MetricReads(@DefaultValue("1000") int defaultPoints, @DefaultValue("100000") int maxPoints,
+            @DefaultValue("2s") Duration cacheTtl, @DefaultValue("2000000") long cachePoints) {
     }
 
     public record Monitoring(@DefaultValue("10s") Duration refreshInterval) {

@@ -7,12 +7,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.alphadecay.control.config.AlphadecayProperties;
-import io.alphadecay.control.run.RunService;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.alphadecay.common.web.ApiException;
 import io.alphadecay.common.web.ApiException.FieldError;
+import io.alphadecay.control.config.AlphadecayProperties;
+import io.alphadecay.control.run.RunService;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Batched, idempotent metric ingestion and downsampled reads. */
 @Service
@@ -21,11 +28,20 @@ public class MetricService {
     private final MetricRepository metrics;
     private final RunService runs;
     private final AlphadecayProperties.Limits limits;
+    private final AlphadecayProperties.MetricReads reads;
+    private final MetricReadCache cache;
+    private final TransactionTemplate transactions;
 
-    MetricService(MetricRepository metrics, RunService runs, AlphadecayProperties properties) {
+    MetricService(MetricRepository metrics, RunService runs, AlphadecayProperties properties,
+            PlatformTransactionManager transactionManager, ObjectProvider<MeterRegistry> registry) {
         this.metrics = metrics;
         this.runs = runs;
         this.limits = properties.limits();
+        this.reads = properties.metricReads();
+        this.cache = new MetricReadCache(reads.cacheTtl(), reads.cachePoints(), Ticker.systemTicker());
+        registry.ifAvailable(cache::bindTo);
+        this.transactions = new TransactionTemplate(transactionManager);
+        this.transactions.setReadOnly(true);
     }
 
     /** All or nothing: one bad point rejects the batch, naming it. Returns the number of points stored. */
@@ -51,6 +67,12 @@ public class MetricService {
         runs.requireExists(runId);
         if (!unique.isEmpty()) {
             metrics.upsert(runId, List.copyOf(unique.values()));
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    cache.written(runId);
+                }
+            });
         }
         return unique.size();
     }
@@ -58,21 +80,25 @@ public class MetricService {
     /**
      * Each series in the step range, thinned to at most {@code maxPoints} (default: the configured read default)
      * points evenly spread over its steps; a series with no more points than that comes back whole. Only the
-     * points sent back are read, so a long series costs the same as a short one.
+     * points sent back are read, so a long series costs the same as a short one; see {@link MetricReadCache}.
      */
-    @Transactional(readOnly = true)
     public List<MetricPoint> read(UUID runId, String name, Long fromStep, Long toStep, Integer maxPoints) {
-        runs.requireExists(runId);
         long from = fromStep == null ? 0 : fromStep;
         long to = toStep == null ? Long.MAX_VALUE : toStep;
         if (from > to) {
             throw ApiException.invalid("fromStep", "must not exceed toStep");
         }
-        int cap = limits.maxMetricReadPoints();
-        int max = maxPoints == null ? Math.min(limits.defaultMetricReadPoints(), cap) : maxPoints;
+        int cap = reads.maxPoints();
+        int max = maxPoints == null ? Math.min(reads.defaultPoints(), cap) : maxPoints;
         if (max < 2 || max > cap) {
             throw ApiException.invalid("maxPoints", "must be between 2 and " + cap);
         }
+        return cache.get(new MetricReadCache.Key(runId, name, from, to, max),
+                () -> transactions.execute(status -> readThinned(runId, name, from, to, max)));
+    }
+
+    private List<MetricPoint> readThinned(UUID runId, String name, long from, long to, int max) {
+        runs.requireExists(runId); // runs are never deleted, so a cached series implies its run exists
         List<MetricPoint> result = new ArrayList<>();
         for (String series : name == null ? metrics.names(runId) : List.of(name)) {
             result.addAll(metrics.hasMoreThan(runId, series, from, to, max)

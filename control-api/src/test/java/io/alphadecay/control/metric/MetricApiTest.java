@@ -129,6 +129,19 @@ class MetricApiTest extends ApiTestBase {
     }
 
     @Test
+    void aReadAfterAWriteSeesTheNewPoints() {
+        service.post(path(), Fixtures.points("train_loss", 0, 10, 9.0));
+        assertThat(operator.get(path() + "?name=train_loss").json().get("points")).hasSize(10);
+        assertThat(operator.get(path() + "?name=train_loss").json().get("points")).hasSize(10);
+
+        service.post(path(), Fixtures.points("train_loss", 10, 5, 9.0));
+        assertThat(operator.get(path() + "?name=train_loss").json().get("points")).hasSize(15);
+        // an overwritten value, not a new point
+        service.post(path(), Map.of("points", List.of(Map.of("name", "train_loss", "step", 0, "value", 0.25))));
+        assertThat(operator.get(path() + "?name=train_loss").json().at("/points/0/value").asDouble()).isEqualTo(0.25);
+    }
+
+    @Test
     void badReadParametersAreProblems() {
         assertThat(operator.get(path() + "?fromStep=10&toStep=5").json().at("/errors/0/field").asString())
                 .isEqualTo("fromStep");

@@ -1,0 +1,67 @@
+package io.alphadecay.control.metric;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+
+/**
+ * Thinned series recently read. Dashboards poll the same few series every few seconds, and a finished run's
+ * series never change, so most reads are answered without PostgreSQL.
+ *
+ * <p>Freshness: every committed write of a run's points takes a number from one counter; an entry is served only
+ * if no write of its run was numbered after the read that filled it began. Writes through other instances are not
+ * seen here, so entries also expire after a short TTL, which bounds their staleness.
+ */
+final class MetricReadCache {
+
+    record Key(UUID run, String name, long fromStep, long toStep, int maxPoints) {
+    }
+
+    private record Entry(long readStartedAfter, List<MetricPoint> points) {
+    }
+
+    private final AtomicLong writes = new AtomicLong();
+    private final Cache<Key, Entry> entries;
+    /** Last write number per run; kept for twice the TTL, after which any entry older than that write is gone too. */
+    private final Cache<UUID, Long> lastWrite;
+
+    MetricReadCache(Duration ttl, long maxPoints, Ticker ticker) {
+        this.entries = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(ttl).maximumWeight(maxPoints)
+                .weigher((Key key, Entry entry) -> Math.max(1, entry.points().size())).recordStats().build();
+        this.lastWrite = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(ttl.multipliedBy(2)).build();
+    }
+
+    /** The cached points for the key, or those of {@code read}, which are then cached. */
+    List<MetricPoint> get(Key key, Supplier<List<MetricPoint>> read) {
+        Entry entry = entries.getIfPresent(key);
+        if (entry != null && entry.readStartedAfter() >= lastWriteOf(key.run())) {
+            return entry.points();
+        }
+        long started = writes.get();
+        List<MetricPoint> points = List.copyOf(read.get());
+        entries.put(key, new Entry(started, points));
+        return points;
+    }
+
+    /** To be called after a write of the run's points has committed. */
+    void written(UUID run) {
+        lastWrite.put(run, writes.incrementAndGet());
+    }
+
+    void bindTo(MeterRegistry registry) {
+        CaffeineCacheMetrics.monitor(registry, entries, "metric_reads");
+    }
+
+    private long lastWriteOf(UUID run) {
+        Long last = lastWrite.getIfPresent(run);
+        return last == null ? 0 : last;
+    }
+}

@@ -1,0 +1,77 @@
+package io.alphadecay.control.metric;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+class MetricReadCacheTest {
+
+    private final AtomicLong nanos = new AtomicLong();
+    private final MetricReadCache cache = new MetricReadCache(Duration.ofSeconds(2), 1000, nanos::get);
+    private final AtomicInteger reads = new AtomicInteger();
+    private final UUID run = UUID.randomUUID();
+    private final MetricReadCache.Key key = new MetricReadCache.Key(run, "train_loss", 0, Long.MAX_VALUE, 100);
+
+    @Test
+    void servesARepeatedReadFromMemoryUntilTheTtl() {
+        assertThat(cache.get(key, this::read)).extracting(MetricPoint::value).containsExactly(1.0);
+        assertThat(cache.get(key, this::read)).extracting(MetricPoint::value).containsExactly(1.0);
+        assertThat(reads).hasValue(1);
+
+        nanos.addAndGet(Duration.ofMillis(2001).toNanos());
+        assertThat(cache.get(key, this::read)).extracting(MetricPoint::value).containsExactly(2.0);
+        assertThat(reads).hasValue(2);
+    }
+
+    @Test
+    void aWriteOfTheRunDropsItsEntriesButNotOthers() {
+        MetricReadCache.Key other = new MetricReadCache.Key(UUID.randomUUID(), "train_loss", 0, Long.MAX_VALUE, 100);
+        cache.get(key, this::read);
+        cache.get(other, this::read);
+
+        cache.written(run);
+
+        assertThat(cache.get(key, this::read)).extracting(MetricPoint::value).containsExactly(3.0);
+        assertThat(cache.get(other, this::read)).extracting(MetricPoint::value).containsExactly(2.0);
+        assertThat(reads).hasValue(3);
+    }
+
+    @Test
+    void aReadThatOverlapsAWriteIsNotServedAgain() {
+        // The write commits while the read is under way: the read may or may not have seen it.
+        cache.get(key, () -> {
+            cache.written(run);
+            return read();
+        });
+        assertThat(cache.get(key, this::read)).extracting(MetricPoint::value).containsExactly(2.0);
+        assertThat(cache.get(key, this::read)).extracting(MetricPoint::value).containsExactly(2.0);
+        assertThat(reads).hasValue(2);
+    }
+
+    @Test
+    void aWriteLongAgoNoLongerMatters() {
+        cache.written(run);
+        nanos.addAndGet(Duration.ofSeconds(10).toNanos());
+        cache.get(key, this::read);
+        assertThat(cache.get(key, this::read)).extracting(MetricPoint::value).containsExactly(1.0);
+        assertThat(reads).hasValue(1);
+    }
+
+    @Test
+    void aZeroTtlCachesNothing() {
+        MetricReadCache off = new MetricReadCache(Duration.ZERO, 1000, nanos::get);
+        off.get(key, this::read);
+        off.get(key, this::read);
+        assertThat(reads).hasValue(2);
+    }
+
+    private List<MetricPoint> read() {
+        return List.of(new MetricPoint("train_loss", 1L, (double) reads.incrementAndGet(), null));
+    }
+}
