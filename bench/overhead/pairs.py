@@ -34,7 +34,7 @@ class Api:
             return json.loads(response.read() or b"null")
 
     def series(self, run_id, name):
-        points = self.call("GET", f"/api/v1/runs/{run_id}/metrics?name={name}")["points"]
+        points = self.call("GET", f"/api/v1/runs/{run_id}/metrics?name={name}&maxPoints=100000")["points"]
         return [(p["step"], p["value"]) for p in points]
 
 

@@ -140,9 +140,9 @@ final class ExperimentApi {
                 throughput.isEmpty() ? null : ExperimentStats.summarize(throughput).mean(), alphaByStep);
     }
 
-    /** Every point of a metric, in step order. */
+    /** Every point of a metric (up to the read cap of 100,000), in step order. */
     List<Double> values(String id, String metric) throws InterruptedException {
-        JsonNode points = get("/api/v1/runs/" + id + "/metrics?name=" + metric);
+        JsonNode points = get("/api/v1/runs/" + id + "/metrics?name=" + metric + "&maxPoints=100000");
         return points.get("points").valueStream().map(p -> p.get("value").asDouble()).toList();
     }
 
