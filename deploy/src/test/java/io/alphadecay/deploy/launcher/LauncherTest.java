@@ -175,10 +175,6 @@ class LauncherTest {
         assertThat(badService.exit()).as(badService.toString()).isNotZero();
         assertThat(badService.stderr().lines().toList()).singleElement().asString().contains("no-such-service");
 
-        Result badNice = launcherAt(script, true, Map.of("ALPHADECAY_ESD_NICE", "25"), QUICK, "status");
-        assertThat(badNice.exit()).as(badNice.toString()).isNotZero();
-        assertThat(badNice.stderr().lines().toList()).singleElement().asString().contains("ALPHADECAY_ESD_NICE");
-
         assertThat(home).as("a bad command starts and creates nothing").doesNotExist();
     }
 
@@ -279,9 +275,6 @@ class LauncherTest {
                 "ALPHADECAY_ESD_URL=http://localhost:" + PORTS.get("esd-service"));
         assertThat(environment(PIDS.get("esd-service"))).contains("SERVER_PORT=" + PORTS.get("esd-service"),
                 "ALPHADECAY_CONTROL_API_URL=http://localhost:" + PORTS.get("control-api"));
-        // The esd-service yields the cores to training; the others run at the launcher's own priority.
-        assertThat(niceness(PIDS.get("esd-service"))).isEqualTo(niceness(ProcessHandle.current().pid()) + 10);
-        assertThat(niceness(PIDS.get("trainer-service"))).isEqualTo(niceness(ProcessHandle.current().pid()));
         started = true;
     }
 
@@ -562,13 +555,6 @@ class LauncherTest {
     private static Path write(Path file, String content) throws IOException {
         Files.createDirectories(file.getParent());
         return Files.writeString(file, content);
-    }
-
-    /** Field 19 of /proc/PID/stat, counted after the command name, which may hold spaces. */
-    private static int niceness(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Integer.parseInt(fields[16]);
     }
 
     private static void touch(Path file, Instant time) throws IOException {
