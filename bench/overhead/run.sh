@@ -13,6 +13,7 @@
 #   BENCH_INTERVAL=50    decay.interval of the AlphaDecay runs (an analysis at step 0, 50, 100, ...)
 #   BENCH_BATCH=16       batchSize (sequences of 128 tokens per step)
 #   BENCH_EVAL_BATCHES=5 evalBatches of each validation (every steps / 10 steps; the preset's default is 20)
+#   BENCH_PIN=1          training on core 0 (one PyTorch thread), esd-service and control-api on core 1 (taskset)
 #   BENCH_KEEP=1         keep the services' home (logs, database) afterwards
 set -euo pipefail
 
@@ -56,7 +57,21 @@ fi
 # The launcher builds stale jars itself (ALPHADECAY_BUILD=auto).
 say "starting the services (control-api :$ALPHADECAY_CONTROL_API_PORT, esd-service :$ALPHADECAY_ESD_PORT," \
     "trainer-service :$ALPHADECAY_TRAINER_PORT)"
+if [[ "${BENCH_PIN:-0}" == 1 ]]; then
+    # One core each: training (one PyTorch thread) on core 0; the esd-service and the control-api on core 1. An
+    # analysis then competes with no training step, as on a GPU node whose CPU cores training leaves idle.
+    command -v taskset >/dev/null || die "BENCH_PIN=1 needs taskset (util-linux)"
+    [[ $(nproc) -ge 2 ]] || die "BENCH_PIN=1 needs two cores"
+    export OMP_NUM_THREADS=1
+fi
 "$ROOT/alphadecay" up
+if [[ "${BENCH_PIN:-0}" == 1 ]]; then
+    taskset -a -p -c 0 "$(cat "$ALPHADECAY_HOME/run/trainer-service.pid")" >/dev/null
+    for service in esd-service control-api; do
+        taskset -a -p -c 1 "$(cat "$ALPHADECAY_HOME/run/$service.pid")" >/dev/null
+    done
+    say "pinned: trainer-service to core 0 with one PyTorch thread; esd-service and control-api to core 1"
+fi
 
 python3 "$HERE/pairs.py" \
     --api "http://localhost:$ALPHADECAY_CONTROL_API_PORT" \

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import io.alphadecay.trainer.model.ArrayCopy;
 import io.alphadecay.trainer.model.NamedParameter;
 
@@ -131,6 +132,21 @@ public final class ModuleWiseAdam implements AutoCloseable {
                         secondMoments.get(parameter.name()));
                 weight.getNDArrayInternal().adamUpdate(inputs, new NDList(weight), learningRate, correctedRate,
                         decays.get(parameter.name()), 1f, -1f, beta1, beta2, epsilon, true, mode == AdamMode.ADAMW);
+            }
+        }
+    }
+
+    /**
+     * Drops the current gradients without an update (for a step whose loss or gradients are not finite): the
+     * weights, moments, step count and decays stay as they were, and every gradient is zero again.
+     */
+    public void skipStep() {
+        try (NDManager scope = manager.newSubManager()) {
+            for (NamedParameter parameter : parameters) {
+                NDArray gradient = parameter.array().getGradient();
+                gradient.attach(scope);
+                // set, not multiply: 0 × NaN is NaN
+                gradient.set(new NDIndex("..."), 0);
             }
         }
     }

@@ -57,6 +57,8 @@ public final class DjlTrainingJob implements TrainingJob {
      * forward and backward pass. Parallel training on several devices wants one trainer process per device.
      */
     private static final ReentrantLock GRADIENTS = new ReentrantLock();
+    /** A lone non-finite step is skipped; this many in a row mean the run has diverged. */
+    static final int MAX_NON_FINITE_STEPS_IN_A_ROW = 5;
 
     private final ControlApiClient.Run run;
     private final RunConfig config;
@@ -102,6 +104,7 @@ public final class DjlTrainingJob implements TrainingJob {
                 DecaySchedule decays = new DecaySchedule(config, model.parameters());
                 AtomicReference<Map<String, Double>> arrived = new AtomicReference<>();
                 CompletableFuture<?> analysis = CompletableFuture.completedFuture(null);
+                NonFiniteSteps nonFinite = new NonFiniteSteps(MAX_NON_FINITE_STEPS_IN_A_ROW);
 
                 long step = state.step();
                 long tokens = state.tokensSeen();
@@ -146,18 +149,34 @@ public final class DjlTrainingJob implements TrainingJob {
                         double gradNorm = config.gradClip() > 0
                                 ? GradientClipping.clipGlobalNorm(model.parameters(), config.gradClip())
                                 : GradientClipping.clipGlobalNorm(model.parameters(), Double.POSITIVE_INFINITY);
-                        optimizer.step(lr);
+                        boolean skip;
+                        try {
+                            skip = nonFinite.skip(step + 1, loss, gradNorm);
+                        }
+                        catch (ArithmeticException diverged) {
+                            throw new ArithmeticException(diverged.getMessage() + nonFiniteWeights(model));
+                        }
+                        if (skip) {
+                            optimizer.skipStep();
+                        }
+                        else {
+                            optimizer.step(lr);
+                        }
                         step++;
                         tokens += (long) config.batchSize() * seqLen;
-                        if (!Double.isFinite(loss)) {
-                            throw new ArithmeticException("the training loss became " + loss + " at step " + step);
+                        if (skip) {
+                            control.event("warning", "Step " + step + " skipped: loss " + loss + ", gradient norm "
+                                    + gradNorm + "; weights, optimizer state and decays are unchanged");
+                            control.metric("skipped_steps", step, nonFinite.skipped());
                         }
-                        double seconds = (System.nanoTime() - stepStart) / 1e9;
-                        control.metric("train_loss", step, loss);
-                        control.metric("learning_rate", step, lr);
-                        control.metric("grad_norm", step, gradNorm);
-                        control.metric("tokens_per_second", step, config.batchSize() * seqLen / seconds);
-                        control.metric("step_seconds", step, seconds);
+                        else {
+                            double seconds = (System.nanoTime() - stepStart) / 1e9;
+                            control.metric("train_loss", step, loss);
+                            control.metric("learning_rate", step, lr);
+                            control.metric("grad_norm", step, gradNorm);
+                            control.metric("tokens_per_second", step, config.batchSize() * seqLen / seconds);
+                            control.metric("step_seconds", step, seconds);
+                        }
                     }
                     double elapsed = (System.nanoTime() - started) / 1e9;
                     double eta = elapsed / (step - startStep) * (config.steps() - step);
@@ -176,6 +195,21 @@ public final class DjlTrainingJob implements TrainingJob {
                 return Outcome.COMPLETED;
             }
         }
+    }
+
+    /** Names the parameters that hold non-finite values, for the failure message of a diverged run. */
+    private static String nonFiniteWeights(LlamaModel model) {
+        List<String> names = new ArrayList<>();
+        // Runs once, as the run fails; the temporaries go with the model's manager.
+        for (NamedParameter parameter : model.parameters()) {
+            NDArray weights = parameter.array();
+            if (weights.isNaN().logicalOr(weights.isInfinite()).any().getBoolean()) {
+                names.add(parameter.name());
+            }
+        }
+        return names.isEmpty() ? "; every weight is still finite"
+                : "; weights with non-finite values: " + String.join(", ", names.subList(0, Math.min(5, names.size())))
+                        + (names.size() > 5 ? " and " + (names.size() - 5) + " more" : "");
     }
 
     private LlamaConfig architecture(int vocab) {

@@ -237,6 +237,43 @@ class ModuleWiseAdamTest {
         }
     }
 
+    @Test
+    void aSkippedStepDropsNonFiniteGradientsAndChangesNothingElse() {
+        Random random = new Random(7);
+        List<NamedParameter> parameters = parameters(random);
+        try (ModuleWiseAdam optimizer = new ModuleWiseAdam(parameters, AdamMode.ADAMW, 0.1f)) {
+            Gradients.set(parameters, gradients(random));
+            optimizer.step(LR);
+            List<float[]> weights = Gradients.values(parameters);
+            List<float[]> moments = optimizer.stateTensors().stream().map(t -> t.array().toFloatArray()).toList();
+
+            List<float[]> poisoned = gradients(random);
+            poisoned.get(0)[0] = Float.NaN;
+            poisoned.get(2)[3] = Float.POSITIVE_INFINITY;
+            Gradients.set(parameters, poisoned);
+            optimizer.skipStep();
+
+            assertThat(optimizer.stepCount()).isEqualTo(1);
+            for (int i = 0; i < parameters.size(); i++) {
+                assertThat(parameters.get(i).array().toFloatArray()).containsExactly(weights.get(i));
+                assertThat(parameters.get(i).array().getGradient().toFloatArray()).containsOnly(0f);
+            }
+            for (int i = 0; i < moments.size(); i++) {
+                assertThat(optimizer.stateTensors().get(i).array().toFloatArray()).containsExactly(moments.get(i));
+            }
+
+            // The next good step is an ordinary one: it updates from its own gradients only.
+            Gradients.set(parameters, gradients(random));
+            optimizer.step(LR);
+            assertThat(optimizer.stepCount()).isEqualTo(2);
+            assertThat(Gradients.values(parameters)).allSatisfy(values -> {
+                for (float value : values) {
+                    assertThat(Float.isFinite(value)).isTrue();
+                }
+            });
+        }
+    }
+
     private List<NamedParameter> parameters(Random random) {
         List<NamedParameter> parameters = new ArrayList<>();
         for (int i = 0; i < SHAPES.size(); i++) {

@@ -1,6 +1,7 @@
 package io.alphadecay.trainer.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -88,6 +89,28 @@ class TrainingResumeTest {
         finally {
             slots.shutdownNow();
         }
+    }
+
+    @Test
+    void aDivergedRunSkipsItsNonFiniteStepsThenFailsSayingWhy() throws Exception {
+        Path corpus = SyntheticCorpus.create(home, 30, 60, 512);
+        // A learning rate far beyond what the API accepts, without clipping: the weights overflow after one step.
+        RunConfig config = new RunConfig("diverge", "tiny", null, 20, 4, 1, 32, 3L, "adamw", 1e30, 0, "constant",
+                0.1, 1.0, 0.0, new RunConfig.DecayConfig("uniform", 500, 0.6666, 5.0, "median-hill", false, false),
+                20, 1, 20, 1, corpus.toString(), "default-512", "cpu").withDefaults("diverge");
+        RecordingControl control = new RecordingControl(Long.MAX_VALUE);
+
+        assertThatThrownBy(() -> job(UUID.randomUUID(), config).run(control)).isInstanceOf(ArithmeticException.class)
+                .hasMessageContaining(DjlTrainingJob.MAX_NON_FINITE_STEPS_IN_A_ROW + " steps in a row")
+                .hasMessageContaining("diverged");
+        int skipped = DjlTrainingJob.MAX_NON_FINITE_STEPS_IN_A_ROW - 1;
+        assertThat(control.events).filteredOn(e -> e.contains("skipped")).hasSize(skipped)
+                .allSatisfy(e -> assertThat(e).contains("unchanged"));
+        // Only finite values are reported: the first step trained, the skipped ones count in skipped_steps.
+        assertThat(control.series("train_loss").values()).allSatisfy(loss -> assertThat(loss).isFinite());
+        assertThat(control.series("train_loss")).containsKey(1L);
+        assertThat(control.series("skipped_steps").values()).containsExactly(
+                java.util.stream.LongStream.rangeClosed(1, skipped).mapToObj(n -> (double) n).toArray(Double[]::new));
     }
 
     private DjlTrainingJob job(UUID id, RunConfig config) {
