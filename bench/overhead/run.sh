@@ -82,7 +82,7 @@ python3 "$HERE/pairs.py" \
     --batch "${BENCH_BATCH:-16}" --eval-batches "${BENCH_EVAL_BATCHES:-5}" --out "$WORK/results.json"
 
 echo
-echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)," \
+echo "Machine: $(getconf _NPROCESSORS_ONLN) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)," \
     "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 echo "Java: $(java -version 2>&1 | head -n 1)"
 echo "Load average (1, 5, 15 min) before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
