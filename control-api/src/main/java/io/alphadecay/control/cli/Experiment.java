@@ -226,8 +226,9 @@ public final class Experiment {
                 Runtime.getRuntime().availableProcessors(),
                 memory < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f GiB", memory / (1024.0 * 1024 * 1024)),
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch")));
-        machine.add("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
         List<String> software = new ArrayList<>();
+        software.add("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor")
+                + "), the harness's JVM");
         String server = null;
         try {
             JsonNode build = api.get("/actuator/info").path("build");

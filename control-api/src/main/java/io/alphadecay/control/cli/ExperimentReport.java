@@ -112,7 +112,7 @@ final class ExperimentReport {
                 ExperimentGrid.number(summary.bestWeightDecay().get(ExperimentSummary.REFERENCE)),
                 signed(p.difference().mean()), fixed(p.difference().standardError()), p.difference().n(), seeds(p))));
 
-        md.append("\n## Failed or cancelled runs\n\n");
+        md.append("\n## Runs left out (failed, cancelled or unfinished)\n\n");
         if (summary.excluded().isEmpty()) {
             md.append("None: every run succeeded and counts.\n");
         }
