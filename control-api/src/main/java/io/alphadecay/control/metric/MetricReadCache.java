@@ -39,16 +39,25 @@ final class MetricReadCache {
         this.lastWrite = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(ttl.multipliedBy(2)).build();
     }
 
-    /** The cached points for the key, or those of {@code read}, which are then cached. */
+    /**
+     * The cached points for the key, or those of {@code read}, which are then cached. Concurrent misses of one key
+     * wait for a single read: when an entry expires under load, the clients polling it do not all go to PostgreSQL.
+     */
     List<MetricPoint> get(Key key, Supplier<List<MetricPoint>> read) {
         Entry entry = entries.getIfPresent(key);
-        if (entry != null && entry.readStartedAfter() >= lastWriteOf(key.run())) {
-            return entry.points();
+        if (entry == null || !fresh(key, entry)) {
+            entry = entries.asMap().compute(key, (k, old) -> old != null && fresh(k, old) ? old : load(read));
         }
+        return entry.points();
+    }
+
+    private Entry load(Supplier<List<MetricPoint>> read) {
         long started = writes.get();
-        List<MetricPoint> points = List.copyOf(read.get());
-        entries.put(key, new Entry(started, points));
-        return points;
+        return new Entry(started, List.copyOf(read.get()));
+    }
+
+    private boolean fresh(Key key, Entry entry) {
+        return entry.readStartedAfter() >= lastWriteOf(key.run());
     }
 
     /** To be called after a write of the run's points has committed. */

@@ -34,7 +34,10 @@ class MetricApiTest extends ApiTestBase {
         JsonNode points = operator.get(path()).json().get("points");
         assertThat(points).extracting(p -> p.get("step").asLong()).containsExactly(1L, 2L, 10L);
         assertThat(points.get(0).get("value").asDouble()).isEqualTo(3.5);
-        assertThat(points.get(0).get("time").isNull()).isFalse();
+        assertThat(points.get(0).has("time")).as("write times only on request").isFalse();
+        JsonNode timed = operator.get(path() + "?withTime=true").json().get("points");
+        assertThat(java.time.Instant.parse(timed.get(0).get("time").asString()))
+                .isBetween(java.time.Instant.now().minusSeconds(60), java.time.Instant.now());
 
         JsonNode loss = operator.get(path() + "?name=train_loss").json().get("points");
         assertThat(loss).hasSize(2).allSatisfy(p -> assertThat(p.get("name").asString()).isEqualTo("train_loss"));

@@ -3,8 +3,14 @@ package io.alphadecay.control.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -61,6 +67,44 @@ class MetricReadCacheTest {
         cache.get(key, this::read);
         assertThat(cache.get(key, this::read)).extracting(MetricPoint::value).containsExactly(1.0);
         assertThat(reads).hasValue(1);
+    }
+
+    @Test
+    void concurrentMissesOfOneKeyWaitForASingleRead() throws Exception {
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try {
+            Future<List<MetricPoint>> first = clients.submit(() -> cache.get(key, () -> {
+                reading.countDown();
+                await(release);
+                return read();
+            }));
+            reading.await(10, TimeUnit.SECONDS);
+            List<Future<List<MetricPoint>>> others = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                others.add(clients.submit(() -> cache.get(key, this::read)));
+            }
+            Thread.sleep(100); // the others are now waiting for the first read, not reading themselves
+            release.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS)).extracting(MetricPoint::value).containsExactly(1.0);
+            for (Future<List<MetricPoint>> other : others) {
+                assertThat(other.get(10, TimeUnit.SECONDS)).extracting(MetricPoint::value).containsExactly(1.0);
+            }
+            assertThat(reads).hasValue(1);
+        }
+        finally {
+            clients.shutdownNow();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
