@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -138,6 +139,23 @@ final class ExperimentReport {
             md.append("\nNo analyses for ").append(String.join(", ", without)).append(" runs: the trainer analyses "
                     + "a uniform or none run only with `decay.monitor: true` in the grid's base.\n");
         }
+        md.append("\n### Change from the first analysis to the last\n\n");
+        md.append("The α of a matrix at initialisation already depends on its shape (a random square matrix and a "
+                + "random wide one give different values), so the change during training says more about feature "
+                + "learning than the level does. Negative: heavier-tailed than at the first analysis.\n\n");
+        MarkdownTable change = new MarkdownTable(headers.toArray(String[]::new));
+        summary.alphaBySteps().forEach((policy, bySteps) -> {
+            if (bySteps.size() > 1) {
+                Map<String, Double> first = bySteps.get(bySteps.firstKey());
+                Map<String, Double> lastStep = bySteps.get(bySteps.lastKey());
+                Map<String, Double> delta = new LinkedHashMap<>();
+                RunResult.TYPES.stream().filter(t -> first.containsKey(t) && lastStep.containsKey(t))
+                        .forEach(t -> delta.put(t, lastStep.get(t) - first.get(t)));
+                change.row(alphaRow(policy + " (step " + bySteps.firstKey() + " → " + bySteps.lastKey() + ")",
+                        delta));
+            }
+        });
+        md.append(change.isEmpty() ? "No run has two analyses.\n" : change.render());
         md.append("\n### Over training steps\n");
         summary.alphaBySteps().forEach((policy, bySteps) -> {
             List<String> stepHeaders = new ArrayList<>(List.of("step:"));

@@ -109,6 +109,8 @@ class ExperimentReportTest {
         assertThat(md).contains("| alphadecay | 3.500 | 3.500 | – | – | – | 4.833 | – |",
                 "No analyses for uniform, none runs: the trainer analyses a uniform or none run only with `decay.monitor: true` in the grid's base.",
                 "| 20 | 3.500 | 3.500 | – | – | – | 4.833 | – |");
+        // From 5.0 at step 0 to the means at step 20
+        assertThat(md).contains("| alphadecay (step 0 → 20) | -1.500 | -1.500 | – | – | – | -0.167 | – |");
     }
 
     @Test
