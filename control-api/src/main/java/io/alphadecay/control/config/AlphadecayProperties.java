@@ -53,7 +53,7 @@ public record AlphadecayProperties(
      * the TTL).
      */
     public record MetricReads(@DefaultValue("1000") int defaultPoints, @DefaultValue("100000") int maxPoints,
-            @DefaultValue("2s") Duration cacheTtl, @DefaultValue("2000000") long cachePoints) {
+            @DefaultValue("2s") Duration cacheTtl, @DefaultValue("500000") long cachePoints) {
     }
 
     public record Monitoring(@DefaultValue("10s") Duration refreshInterval) {
