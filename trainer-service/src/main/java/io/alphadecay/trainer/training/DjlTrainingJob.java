@@ -156,20 +156,16 @@ public final class DjlTrainingJob implements TrainingJob {
                         catch (ArithmeticException diverged) {
                             throw new ArithmeticException(diverged.getMessage() + nonFiniteWeights(model));
                         }
-                        if (skip) {
-                            optimizer.skipStep();
-                        }
-                        else {
-                            optimizer.step(lr);
-                        }
                         step++;
                         tokens += (long) config.batchSize() * seqLen;
                         if (skip) {
+                            optimizer.skipStep();
                             control.event("warning", "Step " + step + " skipped: loss " + loss + ", gradient norm "
                                     + gradNorm + "; weights, optimizer state and decays are unchanged");
                             control.metric("skipped_steps", step, nonFinite.skipped());
                         }
                         else {
+                            optimizer.step(lr);
                             double seconds = (System.nanoTime() - stepStart) / 1e9;
                             control.metric("train_loss", step, loss);
                             control.metric("learning_rate", step, lr);
