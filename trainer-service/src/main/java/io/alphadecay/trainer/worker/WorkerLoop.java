@@ -27,6 +27,7 @@ public final class WorkerLoop implements AutoCloseable {
     private final Map<String, String> provenance;
     private final long pollMillis;
     private final List<Thread> threads = new ArrayList<>();
+    private final Object idle = new Object();
     private volatile boolean running;
 
     public WorkerLoop(ControlApiClient client, RunExecutor executor, TrainingJobFactory jobs, String workerId,
@@ -82,23 +83,33 @@ public final class WorkerLoop implements AutoCloseable {
         }
     }
 
+    /** Waits between claims; {@link #close()} ends the wait early. */
     private void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            running = false;
+        synchronized (idle) {
+            if (!running) {
+                return;
+            }
+            try {
+                idle.wait(millis);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
         }
     }
 
-    /** Stops claiming, asks running jobs to stop at their next step, and waits for them. */
+    /**
+     * Stops claiming, asks running jobs to stop at their next step, and waits for them. Slot threads are woken, not
+     * interrupted: a job stopping for shutdown still writes its checkpoint and sends its last metrics over HTTP, and
+     * an interrupted thread's requests fail at once.
+     */
     @Override
     public synchronized void close() {
-        running = false;
         executor.shutdown();
-        for (Thread thread : threads) {
-            thread.interrupt();
+        synchronized (idle) {
+            running = false;
+            idle.notifyAll();
         }
         for (Thread thread : threads) {
             try {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.alphadecay.testing.ServiceProcess;
 import io.alphadecay.trainer.client.ControlApiClient;
@@ -15,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Two slots drain the queue of a real control-api: every run ends, each exactly once. */
+/**
+ * Two slots drain the queue of a real control-api: every run ends, each exactly once. Closing the loop mid-run lets
+ * the job finish its step and still reach the control-api.
+ */
 class WorkerLoopTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -62,6 +68,43 @@ class WorkerLoopTest {
         assertThat(JSON.readTree(controlApi.asOperator("GET", "/api/v1/runs/" + broken, null).body())
                 .get("failureReason").asString()).contains("no such dataset");
         assertThat(trained).containsExactlyInAnyOrder(ok1, ok2);
+    }
+
+    @Test
+    void closingMidRunStopsTheJobAtItsStepAndStillSendsItsLastMetrics() throws Exception {
+        String id = create("{\"name\": \"loop-shutdown\", \"preset\": \"tiny\", \"steps\": 1000000}");
+        ControlApiClient client = new ControlApiClient(controlApi.url(), ServiceProcess.SERVICE_TOKEN);
+        CountDownLatch training = new CountDownLatch(1);
+        AtomicBoolean interruptedAtStop = new AtomicBoolean(true);
+
+        // A flush interval far beyond the test: the points can only arrive through the executor's last flush.
+        WorkerLoop loop = new WorkerLoop(client, new RunExecutor(client, 100, 3_600_000, 100_000,
+                new TrainerMeters(new SimpleMeterRegistry())), run -> control -> {
+                    long step = 0;
+                    while (!control.stopRequested()) {
+                        step++;
+                        control.metric("train_loss", step, 1.0 / step);
+                        control.progress(step, step * 10, 1);
+                        training.countDown();
+                        Thread.sleep(5);
+                    }
+                    interruptedAtStop.set(Thread.currentThread().isInterrupted());
+                    control.metric("stopped_at", step, step);
+                    return TrainingJob.Outcome.STOPPED;
+                }, "loop-stopper", Map.of("device", "cpu"), 50);
+        loop.start(1);
+        assertThat(training.await(30, TimeUnit.SECONDS)).isTrue();
+        loop.close();
+
+        assertThat(interruptedAtStop).isFalse();
+        assertThat(state(id)).isEqualTo("RUNNING"); // not reported: its lease expires and another worker resumes it
+        var stoppedAt = JSON.readTree(controlApi.asOperator("GET", "/api/v1/runs/" + id + "/metrics?name=stopped_at",
+                null).body()).get("points");
+        assertThat(stoppedAt).hasSize(1);
+        long lastStep = stoppedAt.get(0).get("step").asLong();
+        var losses = JSON.readTree(controlApi.asOperator("GET", "/api/v1/runs/" + id
+                + "/metrics?name=train_loss&maxPoints=100000", null).body()).get("points");
+        assertThat(losses).hasSize((int) lastStep);
     }
 
     private static String create(String body) {
