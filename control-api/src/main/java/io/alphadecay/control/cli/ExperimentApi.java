@@ -10,11 +10,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -115,29 +118,58 @@ final class ExperimentApi {
                     Instant.parse(run.get("finishedAt").asString())).toMillis() / 1000.0;
         }
         SortedMap<Long, Map<String, Double>> alphaByStep = new TreeMap<>();
+        SortedMap<Long, Map<String, Double>> decayByStep = new TreeMap<>();
         for (JsonNode analysis : get("/api/v1/runs/" + id + "/analyses?includeModules=true").get("analyses")) {
-            Map<String, List<Double>> byType = new TreeMap<>();
-            for (JsonNode module : analysis.path("modules")) {
-                if ("ok".equals(module.path("status").asString()) && module.path("alpha").isNumber()) {
-                    byType.computeIfAbsent(module.path("type").asString(), t -> new java.util.ArrayList<>())
-                            .add(module.get("alpha").asDouble());
-                }
+            long step = analysis.get("step").asLong();
+            Map<String, Double> alphas = meansByType(analysis, module -> "ok".equals(module.path("status").asString())
+                    && module.path("alpha").isNumber() ? module.get("alpha").asDouble() : null);
+            if (!alphas.isEmpty()) {
+                alphaByStep.put(step, alphas);
             }
-            Map<String, Double> means = new java.util.LinkedHashMap<>();
-            for (String type : RunResult.TYPES) {
-                if (byType.containsKey(type)) {
-                    means.put(type, ExperimentStats.summarize(byType.get(type)).mean());
+            double analysisWd0 = analysis.path("wd0").asDouble(0);
+            if ("alphadecay".equals(analysis.path("policy").asString()) && analysisWd0 > 0) {
+                Map<String, Double> multiples = meansByType(analysis, module -> module.path("weightDecay").isNumber()
+                        ? module.get("weightDecay").asDouble() / analysisWd0 : null);
+                double weighted = 0;
+                double parameters = 0;
+                for (JsonNode module : analysis.path("modules")) {
+                    if (module.path("weightDecay").isNumber()) {
+                        double size = module.path("rows").asDouble(0) * module.path("cols").asDouble(0);
+                        weighted += size * module.get("weightDecay").asDouble() / analysisWd0;
+                        parameters += size;
+                    }
                 }
-            }
-            if (!means.isEmpty()) {
-                alphaByStep.put(analysis.get("step").asLong(), means);
+                if (parameters > 0) {
+                    multiples.put(RunResult.ALL, weighted / parameters);
+                }
+                if (!multiples.isEmpty()) {
+                    decayByStep.put(step, multiples);
+                }
             }
         }
         return new RunResult(id, run.get("name").asString(), cell.policy(), cell.wd0(), cell.seed(),
                 run.get("state").asString(), run.path("failureReason").asString(null),
                 perplexity.isEmpty() ? null : perplexity.get(perplexity.size() - 1),
                 perplexity.stream().min(Double::compare).orElse(null), run.get("progress").get("step").asLong(), wall,
-                throughput.isEmpty() ? null : ExperimentStats.summarize(throughput).mean(), alphaByStep);
+                throughput.isEmpty() ? null : ExperimentStats.summarize(throughput).mean(), alphaByStep, decayByStep);
+    }
+
+    /** The mean of {@code value} over an analysis's modules of each type, leaving out modules it gives null. */
+    private static Map<String, Double> meansByType(JsonNode analysis, Function<JsonNode, Double> value) {
+        Map<String, List<Double>> byType = new TreeMap<>();
+        for (JsonNode module : analysis.path("modules")) {
+            Double v = value.apply(module);
+            if (v != null) {
+                byType.computeIfAbsent(module.path("type").asString(), t -> new ArrayList<>()).add(v);
+            }
+        }
+        Map<String, Double> means = new LinkedHashMap<>();
+        for (String type : RunResult.TYPES) {
+            if (byType.containsKey(type)) {
+                means.put(type, ExperimentStats.summarize(byType.get(type)).mean());
+            }
+        }
+        return means;
     }
 
     /** Every point of a metric (up to the read cap of 100,000), in step order. */

@@ -156,6 +156,31 @@ final class ExperimentReport {
             }
         });
         md.append(change.isEmpty() ? "No run has two analyses.\n" : change.render());
+        md.append("\n### Decays AlphaDecay assigned\n\n");
+        if (summary.decayBySteps().isEmpty()) {
+            md.append("No analysis of an alphadecay run with wd0 > 0 assigned decays.\n");
+        }
+        else {
+            md.append("Mean over the runs of the decay each module type was given at an analysis (kept until the "
+                    + "next), as a multiple of the run's wd0. The last column weighs every analysed module by its "
+                    + "number of parameters; parameters outside the analysis (embeddings, norms, the output layer, "
+                    + "excluded modules) keep wd0.\n");
+            List<String> decayHeaders = new ArrayList<>(List.of("step:"));
+            RunResult.TYPES.forEach(type -> decayHeaders.add(type + ":"));
+            decayHeaders.add("all, by parameters:");
+            summary.decayBySteps().forEach((policy, bySteps) -> {
+                MarkdownTable decays = new MarkdownTable(decayHeaders.toArray(String[]::new));
+                bySteps.forEach((step, byType) -> decays.row(decayRow(String.valueOf(step), byType)));
+                md.append("\n").append(policy).append(":\n\n").append(decays.render());
+                List<Double> all = bySteps.values().stream().filter(m -> m.containsKey(RunResult.ALL))
+                        .map(m -> m.get(RunResult.ALL)).toList();
+                if (!all.isEmpty()) {
+                    md.append(String.format(Locale.ROOT, "%nOver the %d analyses, the analysed weights were decayed "
+                            + "at %.2f × wd0 on average (by parameters).%n", all.size(),
+                            ExperimentStats.summarize(all).mean()));
+                }
+            });
+        }
         md.append("\n### Over training steps\n");
         summary.alphaBySteps().forEach((policy, bySteps) -> {
             List<String> stepHeaders = new ArrayList<>(List.of("step:"));
@@ -177,6 +202,13 @@ final class ExperimentReport {
     private static Object[] alphaRow(String first, Map<String, Double> byType) {
         List<Object> row = new ArrayList<>(List.of(first));
         RunResult.TYPES.forEach(type -> row.add(byType.containsKey(type) ? fixed3(byType.get(type)) : "–"));
+        return row.toArray();
+    }
+
+    private static Object[] decayRow(String first, Map<String, Double> byType) {
+        List<Object> row = new ArrayList<>(List.of(first));
+        RunResult.TYPES.forEach(type -> row.add(byType.containsKey(type) ? fixed(byType.get(type)) : "–"));
+        row.add(byType.containsKey(RunResult.ALL) ? fixed(byType.get(RunResult.ALL)) : "–");
         return row.toArray();
     }
 

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 import io.alphadecay.control.cli.ExperimentStats.Paired;
 import io.alphadecay.control.cli.ExperimentStats.Summary;
@@ -17,10 +19,12 @@ import io.alphadecay.control.cli.ExperimentStats.Summary;
  */
 record ExperimentSummary(Map<String, Map<Double, Summary>> cells, Map<Double, Paired> differences,
         Map<String, Double> bestWeightDecay, Optional<Paired> bestVsBest, List<RunResult> excluded,
-        Map<String, Map<String, Double>> lastAlpha, Map<String, SortedMap<Long, Map<String, Double>>> alphaBySteps) {
+        Map<String, Map<String, Double>> lastAlpha, Map<String, SortedMap<Long, Map<String, Double>>> alphaBySteps,
+        Map<String, SortedMap<Long, Map<String, Double>>> decayBySteps) {
 
     static final String TREATMENT = "alphadecay";
     static final String REFERENCE = "uniform";
+    private static final List<String> KEYS = Stream.concat(RunResult.TYPES.stream(), Stream.of(RunResult.ALL)).toList();
 
     static ExperimentSummary of(ExperimentGrid grid, List<RunResult> results) {
         List<RunResult> used = new ArrayList<>();
@@ -59,28 +63,44 @@ record ExperimentSummary(Map<String, Map<Double, Summary>> cells, Map<Double, Pa
 
         Map<String, Map<String, Double>> lastAlpha = new LinkedHashMap<>();
         Map<String, SortedMap<Long, Map<String, Double>>> alphaBySteps = new LinkedHashMap<>();
+        Map<String, SortedMap<Long, Map<String, Double>>> decayBySteps = new LinkedHashMap<>();
         for (String policy : grid.policies()) {
             List<RunResult> ofPolicy = used.stream().filter(r -> r.policy().equals(policy)).toList();
             Map<String, Double> last = meanByType(ofPolicy.stream().map(RunResult::lastAlpha).toList());
             if (!last.isEmpty()) {
                 lastAlpha.put(policy, last);
             }
-            Map<Long, List<Map<String, Double>>> atStep = new TreeMap<>();
-            ofPolicy.forEach(r -> r.alphaByStep().forEach((step, byType) -> atStep
-                    .computeIfAbsent(step, s -> new ArrayList<>()).add(byType)));
-            SortedMap<Long, Map<String, Double>> bySteps = new TreeMap<>();
-            atStep.forEach((step, list) -> bySteps.put(step, meanByType(list)));
-            if (!bySteps.isEmpty()) {
-                alphaBySteps.put(policy, bySteps);
+            SortedMap<Long, Map<String, Double>> alphas = meanBySteps(ofPolicy, RunResult::alphaByStep);
+            if (!alphas.isEmpty()) {
+                alphaBySteps.put(policy, alphas);
+            }
+            SortedMap<Long, Map<String, Double>> decays = meanBySteps(ofPolicy, RunResult::decayByStep);
+            if (!decays.isEmpty()) {
+                decayBySteps.put(policy, decays);
             }
         }
-        return new ExperimentSummary(cells, differences, best, bestVsBest, excluded, lastAlpha, alphaBySteps);
+        return new ExperimentSummary(cells, differences, best, bestVsBest, excluded, lastAlpha, alphaBySteps,
+                decayBySteps);
     }
 
-    /** The mean over runs of their per-type means, type by type in the usual order (q, k, v, o, gate, up, down). */
+    /** Step by step, the mean over the runs that have that step of their per-type values. */
+    private static SortedMap<Long, Map<String, Double>> meanBySteps(List<RunResult> runs,
+            Function<RunResult, SortedMap<Long, Map<String, Double>>> series) {
+        Map<Long, List<Map<String, Double>>> atStep = new TreeMap<>();
+        runs.forEach(r -> series.apply(r).forEach((step, byType) -> atStep
+                .computeIfAbsent(step, s -> new ArrayList<>()).add(byType)));
+        SortedMap<Long, Map<String, Double>> bySteps = new TreeMap<>();
+        atStep.forEach((step, list) -> bySteps.put(step, meanByType(list)));
+        return bySteps;
+    }
+
+    /**
+     * The mean over runs of their per-type means, type by type in the usual order (q, k, v, o, gate, up, down), then
+     * {@link RunResult#ALL} where the runs have it.
+     */
     static Map<String, Double> meanByType(List<Map<String, Double>> runs) {
         Map<String, Double> means = new LinkedHashMap<>();
-        for (String type : RunResult.TYPES) {
+        for (String type : KEYS) {
             List<Double> values = runs.stream().filter(m -> m.containsKey(type)).map(m -> m.get(type)).toList();
             if (!values.isEmpty()) {
                 means.put(type, ExperimentStats.summarize(values).mean());

@@ -5,14 +5,17 @@ import java.util.Map;
 import java.util.SortedMap;
 
 /**
- * What the experiment reads back of one run: its cell, outcome and the mean α of each module type at every
- * analysis (step → type → mean α over the modules with status ok).
+ * What the experiment reads back of one run: its cell, outcome, the mean α of each module type at every analysis
+ * (step → type → mean α over the modules with status ok) and, where an analysis assigned decays (AlphaDecay with
+ * wd0 > 0), the mean decay of each type as a multiple of wd0, with {@link #ALL} the mean over every module weighted
+ * by its number of parameters.
  */
 record RunResult(String id, String name, String policy, double wd0, long seed, String state, String failureReason,
         Double finalPerplexity, Double bestPerplexity, long steps, Double wallSeconds, Double tokensPerSecond,
-        SortedMap<Long, Map<String, Double>> alphaByStep) {
+        SortedMap<Long, Map<String, Double>> alphaByStep, SortedMap<Long, Map<String, Double>> decayByStep) {
 
     static final List<String> TYPES = List.of("q", "k", "v", "o", "gate", "up", "down");
+    static final String ALL = "all";
 
     boolean succeeded() {
         return "SUCCEEDED".equals(state);

@@ -37,7 +37,15 @@ class ExperimentReportTest {
             SortedMap<Long, Map<String, Double>> alpha) {
         return new RunResult(policy + wd0 + seed, "g-" + policy + "-wd" + ExperimentGrid.number(wd0) + "-s" + seed,
                 policy, wd0, seed, state, "FAILED".equals(state) ? "out of memory | at step 3" : null, finalPpl,
-                finalPpl == null ? null : finalPpl - 1, 40, 12.5, 1000.0, alpha);
+                finalPpl == null ? null : finalPpl - 1, 40, 12.5, 1000.0, alpha, decays(alpha));
+    }
+
+    /** Decays as multiples of wd0 that follow α: 0.5 for q/k, the α of up over 2 for up, and a weighted mean. */
+    private static SortedMap<Long, Map<String, Double>> decays(SortedMap<Long, Map<String, Double>> alpha) {
+        SortedMap<Long, Map<String, Double>> bySteps = new TreeMap<>();
+        alpha.forEach((step, byType) -> bySteps.put(step, Map.of("q", 0.5, "k", 0.5, "up", byType.get("up") / 2,
+                RunResult.ALL, byType.get("up") / 4)));
+        return bySteps;
     }
 
     private static SortedMap<Long, Map<String, Double>> alpha(double q, double up) {
@@ -90,6 +98,10 @@ class ExperimentReportTest {
         assertThat(summary.lastAlpha().get("alphadecay")).containsEntry("q", (3.0 + 4.0 + 3.5) / 3)
                 .containsEntry("up", (4.0 + 6.0 + 4.5) / 3).doesNotContainKey("gate");
         assertThat(summary.alphaBySteps().get("alphadecay").keySet()).containsExactly(0L, 20L);
+        assertThat(summary.decayBySteps().keySet()).containsExactly("alphadecay");
+        assertThat(summary.decayBySteps().get("alphadecay").get(20L)).containsEntry("q", 0.5)
+                .containsEntry("up", (2.0 + 3.0 + 2.25) / 3).containsEntry(RunResult.ALL, (1.0 + 1.5 + 1.125) / 3)
+                .doesNotContainKey("gate");
     }
 
     @Test
@@ -111,6 +123,10 @@ class ExperimentReportTest {
                 "| 20 | 3.500 | 3.500 | – | – | – | 4.833 | – |");
         // From 5.0 at step 0 to the means at step 20
         assertThat(md).contains("| alphadecay (step 0 → 20) | -1.500 | -1.500 | – | – | – | -0.167 | – |");
+        // Decays: step 0 has up 5.0 (multiple 2.50, all 1.25); step 20 the means over the three runs
+        assertThat(md).contains("### Decays AlphaDecay assigned", "| 0 | 0.50 | 0.50 | – | – | – | 2.50 | – | 1.25 |",
+                "| 20 | 0.50 | 0.50 | – | – | – | 2.42 | – | 1.21 |",
+                "Over the 2 analyses, the analysed weights were decayed at 1.23 × wd0 on average (by parameters).");
     }
 
     @Test
@@ -141,6 +157,7 @@ class ExperimentReportTest {
 
         assertThat(ImageIO.read(out.resolve("perplexity.png").toFile())).isNotNull();
         assertThat(ImageIO.read(out.resolve("alpha-by-type.png").toFile())).isNotNull();
-        assertThat(Files.readString(out.resolve("summary.md"))).contains("No run has an analysis.");
+        assertThat(Files.readString(out.resolve("summary.md"))).contains("No run has an analysis.",
+                "No analysis of an alphadecay run with wd0 > 0 assigned decays.");
     }
 }

@@ -99,6 +99,7 @@ class ExperimentHarnessTest {
 
         // What the summary must say, computed here from the runs' metrics as the API returns them.
         Map<String, Map<Long, Double>> finals = new HashMap<>();
+        Map<Long, List<Double>> decayMultiples = new HashMap<>(); // alphadecay runs: last step → by-parameter multiple
         for (Map<String, String> row : rows) {
             String id = row.get("id");
             JsonNode run = json(controlApi.asOperator("GET", "/api/v1/runs/" + id, null).body());
@@ -127,6 +128,17 @@ class ExperimentHarnessTest {
             }
             assertThat(count).as("ok up_proj modules in the latest analysis").isPositive();
             assertThat(Double.parseDouble(row.get("alpha_up"))).isCloseTo(sum / count, within(1e-9));
+            if ("alphadecay".equals(row.get("policy"))) {
+                double weighted = 0;
+                double parameters = 0;
+                for (JsonNode module : latest.get("modules")) {
+                    double size = module.get("rows").asDouble() * module.get("cols").asDouble();
+                    weighted += size * module.get("weightDecay").asDouble() / 0.1;
+                    parameters += size;
+                }
+                decayMultiples.computeIfAbsent(latest.get("step").asLong(), s -> new ArrayList<>())
+                        .add(weighted / parameters);
+            }
         }
 
         List<Map<String, String>> cells = csv(out.resolve("summary.csv"));
@@ -152,6 +164,13 @@ class ExperimentHarnessTest {
                     (values.get(0) + values.get(1)) / 2));
         }
         assertThat(summary).contains("./alphadecay experiment --grid " + grid, "None: every run succeeded");
+        // The decays AlphaDecay gave at the last analysis, as a multiple of wd0 weighed by parameters
+        assertThat(decayMultiples).hasSize(1);
+        decayMultiples.forEach((step, multiples) -> {
+            String decays = summary.substring(summary.indexOf("### Decays AlphaDecay assigned"));
+            assertThat(decays.lines()).anySatisfy(line -> assertThat(line).startsWith("| " + step + " |")
+                    .endsWith(String.format(Locale.ROOT, " | %.2f |", (multiples.get(0) + multiples.get(1)) / 2)));
+        });
 
         for (String chart : List.of("perplexity.png", "alpha-by-type.png")) {
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(Files.readAllBytes(out.resolve(chart))));
