@@ -35,7 +35,10 @@ final class ExperimentCharts {
      * (no decay, so no wd0) as a horizontal line at its mean between dashed lines at ± sd.
      */
     static byte[] perplexity(ExperimentSummary summary, List<Double> weightDecays) {
-        XYChart chart = chart("Final validation perplexity by wd0 (mean ± sd over seeds)", "wd0", "perplexity");
+        boolean logarithmic = logarithmicWeightDecays(weightDecays);
+        XYChart chart = chart("Final validation perplexity by wd0 (mean ± sd over seeds)",
+                logarithmic ? "wd0 (log scale)" : "wd0", "perplexity");
+        chart.getStyler().setXAxisLogarithmic(logarithmic);
         double low = weightDecays.stream().mapToDouble(Double::doubleValue).min().orElse(0);
         double high = weightDecays.stream().mapToDouble(Double::doubleValue).max().orElse(1);
         if (low == high) {
@@ -78,6 +81,13 @@ final class ExperimentCharts {
             placeholderSeries(chart, low, high);
         }
         return encode(chart);
+    }
+
+    /** Grids usually space wd0 by factors (0.05, 0.1, 0.2, ...): a log axis spaces them evenly. */
+    static boolean logarithmicWeightDecays(List<Double> weightDecays) {
+        double low = weightDecays.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        double high = weightDecays.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        return low > 0 && high / low >= 4;
     }
 
     /**

@@ -152,6 +152,26 @@ class ExperimentReportTest {
     }
 
     @Test
+    void wd0SpreadByFactorsGetsALogAxisAndTheChartStillDraws() throws Exception {
+        assertThat(ExperimentCharts.logarithmicWeightDecays(List.of(0.05, 0.1, 0.2, 0.4, 0.8))).isTrue();
+        assertThat(ExperimentCharts.logarithmicWeightDecays(List.of(0.1, 0.2))).isFalse();
+        assertThat(ExperimentCharts.logarithmicWeightDecays(List.of(0.0, 0.1, 0.8))).isFalse();
+        ExperimentGrid wide = ExperimentGrid.parse(Path.of("w.yaml"), """
+                name: w
+                base: {preset: tiny}
+                policies: [uniform, none]
+                weightDecays: [0.05, 0.8]
+                seeds: [1]
+                """);
+        List<RunResult> results = List.of(run("uniform", 0.05, 1, "SUCCEEDED", 30.0, new TreeMap<>()),
+                run("uniform", 0.8, 1, "SUCCEEDED", 31.0, new TreeMap<>()),
+                run("none", 0, 1, "SUCCEEDED", 33.0, new TreeMap<>()));
+        var image = ImageIO.read(new ByteArrayInputStream(ExperimentCharts.perplexity(ExperimentSummary.of(wide,
+                results), wide.weightDecays())));
+        assertThat(image.getWidth()).isEqualTo(ExperimentCharts.WIDTH);
+    }
+
+    @Test
     void chartsAreDrawnEvenWithoutAnyResult(@TempDir Path out) throws Exception {
         ExperimentReport.write(out, grid, List.of(run("uniform", 0.1, 1, "FAILED", null, new TreeMap<>())), CONTEXT);
 
