@@ -139,6 +139,21 @@ final class ExperimentReport {
             md.append("\nNo analyses for ").append(String.join(", ", without)).append(" runs: the trainer analyses "
                     + "a uniform or none run only with `decay.monitor: true` in the grid's base.\n");
         }
+        md.append("\n### MLP against attention, by wd0\n\n");
+        if (summary.alphaGaps().isEmpty()) {
+            md.append("No run has q/k and MLP α at its last analysis.\n");
+        }
+        else {
+            md.append("At the last analysis, per run: the mean α of the MLP projections (gate, up, down) minus that "
+                    + "of attention q/k; mean ± sd over the runs of each cell. A smaller gap is a more even "
+                    + "heavy-tailedness across module types, the balance AlphaDecay aims at.\n\n");
+            MarkdownTable gaps = new MarkdownTable("policy", "wd0:", "n:", "q/k α:", "MLP α:", "MLP − q/k");
+            summary.alphaGaps().forEach((policy, byDecay) -> byDecay.forEach((wd0, g) -> gaps.row(policy,
+                    "none".equals(policy) ? "–" : ExperimentGrid.number(wd0), g.gap().n(),
+                    fixed3(g.attention().mean()), fixed3(g.mlp().mean()),
+                    fixed3(g.gap().mean()) + " ± " + fixed3(g.gap().sd()))));
+            md.append(gaps.render());
+        }
         md.append("\n### Change from the first analysis to the last\n\n");
         md.append("The α of a matrix at initialisation already depends on its shape (a random square matrix and a "
                 + "random wide one give different values), so the change during training says more about feature "
@@ -226,7 +241,7 @@ final class ExperimentReport {
     }
 
     private static String fixed3(double value) {
-        return String.format(Locale.ROOT, "%.3f", value);
+        return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%.3f", value);
     }
 
     private static String exact(Double value) {

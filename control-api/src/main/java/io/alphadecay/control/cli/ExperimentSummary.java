@@ -20,7 +20,14 @@ import io.alphadecay.control.cli.ExperimentStats.Summary;
 record ExperimentSummary(Map<String, Map<Double, Summary>> cells, Map<Double, Paired> differences,
         Map<String, Double> bestWeightDecay, Optional<Paired> bestVsBest, List<RunResult> excluded,
         Map<String, Map<String, Double>> lastAlpha, Map<String, SortedMap<Long, Map<String, Double>>> alphaBySteps,
-        Map<String, SortedMap<Long, Map<String, Double>>> decayBySteps) {
+        Map<String, SortedMap<Long, Map<String, Double>>> decayBySteps, Map<String, Map<Double, AlphaGap>> alphaGaps) {
+
+    /** At the last analysis, per run: mean α of attention q/k, of the MLP projections, and MLP minus attention. */
+    record AlphaGap(Summary attention, Summary mlp, Summary gap) {
+    }
+
+    static final List<String> ATTENTION_QK = List.of("q", "k");
+    static final List<String> MLP = List.of("gate", "up", "down");
 
     static final String TREATMENT = "alphadecay";
     static final String REFERENCE = "uniform";
@@ -80,7 +87,36 @@ record ExperimentSummary(Map<String, Map<Double, Summary>> cells, Map<Double, Pa
             }
         }
         return new ExperimentSummary(cells, differences, best, bestVsBest, excluded, lastAlpha, alphaBySteps,
-                decayBySteps);
+                decayBySteps, alphaGaps(grid, used));
+    }
+
+    /** Policy → wd0 → the gap between MLP and attention α over the runs of the cell that have both. */
+    private static Map<String, Map<Double, AlphaGap>> alphaGaps(ExperimentGrid grid, List<RunResult> used) {
+        Map<String, Map<Double, AlphaGap>> gaps = new LinkedHashMap<>();
+        for (ExperimentGrid.Cell cell : grid.cells()) {
+            if (gaps.containsKey(cell.policy()) && gaps.get(cell.policy()).containsKey(cell.wd0())) {
+                continue; // one entry per (policy, wd0); cells differ by seed
+            }
+            List<Double> attention = new ArrayList<>();
+            List<Double> mlp = new ArrayList<>();
+            List<Double> gap = new ArrayList<>();
+            used.stream().filter(r -> r.policy().equals(cell.policy()) && r.wd0() == cell.wd0()).forEach(r -> {
+                Map<String, Double> last = r.lastAlpha();
+                if (last.keySet().containsAll(ATTENTION_QK) && last.keySet().containsAll(MLP)) {
+                    double a = ATTENTION_QK.stream().mapToDouble(last::get).average().orElseThrow();
+                    double m = MLP.stream().mapToDouble(last::get).average().orElseThrow();
+                    attention.add(a);
+                    mlp.add(m);
+                    gap.add(m - a);
+                }
+            });
+            if (!gap.isEmpty()) {
+                gaps.computeIfAbsent(cell.policy(), p -> new LinkedHashMap<>()).put(cell.wd0(), new AlphaGap(
+                        ExperimentStats.summarize(attention), ExperimentStats.summarize(mlp),
+                        ExperimentStats.summarize(gap)));
+            }
+        }
+        return gaps;
     }
 
     /** Step by step, the mean over the runs that have that step of their per-type values. */

@@ -152,6 +152,37 @@ class ExperimentReportTest {
     }
 
     @Test
+    void theGapBetweenMlpAndAttentionAlphaIsSummarizedPerCell() {
+        List<RunResult> results = List.of(
+                run("uniform", 0.1, 1, "SUCCEEDED", 30.0, lastAlpha(2.0, 3.0)),
+                run("uniform", 0.1, 2, "SUCCEEDED", 31.0, lastAlpha(2.0, 3.2)),
+                run("alphadecay", 0.1, 1, "SUCCEEDED", 29.0, lastAlpha(2.1, 2.6)),
+                run("alphadecay", 0.1, 2, "FAILED", null, lastAlpha(1.0, 9.0)),
+                run("alphadecay", 0.2, 1, "SUCCEEDED", 29.0, alpha(3.0, 4.0))); // no gate/down: left out
+        ExperimentSummary summary = ExperimentSummary.of(grid, results);
+
+        var uniform = summary.alphaGaps().get("uniform").get(0.1);
+        assertThat(uniform.gap().n()).isEqualTo(2);
+        assertThat(uniform.attention().mean()).isCloseTo(2.0, within(1e-12));
+        assertThat(uniform.mlp().mean()).isCloseTo(3.1, within(1e-12));
+        assertThat(uniform.gap().mean()).isCloseTo(1.1, within(1e-12));
+        assertThat(uniform.gap().sd()).isCloseTo(Math.sqrt(0.02), within(1e-12));
+        assertThat(summary.alphaGaps().get("alphadecay")).containsOnlyKeys(0.1);
+        assertThat(summary.alphaGaps().get("alphadecay").get(0.1).gap().n()).isEqualTo(1);
+
+        String md = ExperimentReport.markdown(grid, results, summary, CONTEXT);
+        assertThat(md).contains("### MLP against attention, by wd0", "| uniform | 0.1 | 2 | 2.000 | 3.100 | 1.100 ± 0.141 |",
+                "| alphadecay | 0.1 | 1 | 2.100 | 2.600 | 0.500 ± – |");
+    }
+
+    /** One analysis at step 30 where q and k share one α and gate, up and down another. */
+    private static SortedMap<Long, Map<String, Double>> lastAlpha(double attention, double mlp) {
+        SortedMap<Long, Map<String, Double>> bySteps = new TreeMap<>();
+        bySteps.put(30L, Map.of("q", attention, "k", attention, "v", 9.0, "gate", mlp, "up", mlp, "down", mlp));
+        return bySteps;
+    }
+
+    @Test
     void wd0SpreadByFactorsGetsALogAxisAndTheChartStillDraws() throws Exception {
         assertThat(ExperimentCharts.logarithmicWeightDecays(List.of(0.05, 0.1, 0.2, 0.4, 0.8))).isTrue();
         assertThat(ExperimentCharts.logarithmicWeightDecays(List.of(0.1, 0.2))).isFalse();
