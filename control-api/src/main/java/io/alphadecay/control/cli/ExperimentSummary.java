@@ -87,20 +87,19 @@ record ExperimentSummary(Map<String, Map<Double, Summary>> cells, Map<Double, Pa
             }
         }
         return new ExperimentSummary(cells, differences, best, bestVsBest, excluded, lastAlpha, alphaBySteps,
-                decayBySteps, alphaGaps(grid, used));
+                decayBySteps, alphaGaps(cells, used));
     }
 
-    /** Policy → wd0 → the gap between MLP and attention α over the runs of the cell that have both. */
-    private static Map<String, Map<Double, AlphaGap>> alphaGaps(ExperimentGrid grid, List<RunResult> used) {
+    /** Policy → wd0 (as in the cells) → the gap between MLP and attention α over the runs that have both. */
+    private static Map<String, Map<Double, AlphaGap>> alphaGaps(Map<String, Map<Double, Summary>> cells,
+            List<RunResult> used) {
         Map<String, Map<Double, AlphaGap>> gaps = new LinkedHashMap<>();
-        for (ExperimentGrid.Cell cell : grid.cells()) {
-            if (gaps.containsKey(cell.policy()) && gaps.get(cell.policy()).containsKey(cell.wd0())) {
-                continue; // one entry per (policy, wd0); cells differ by seed
-            }
+        for (Map.Entry<String, Double> cell : cells.entrySet().stream().flatMap(policy -> policy.getValue().keySet()
+                .stream().map(wd0 -> Map.entry(policy.getKey(), wd0))).toList()) {
             List<Double> attention = new ArrayList<>();
             List<Double> mlp = new ArrayList<>();
             List<Double> gap = new ArrayList<>();
-            used.stream().filter(r -> r.policy().equals(cell.policy()) && r.wd0() == cell.wd0()).forEach(r -> {
+            used.stream().filter(r -> r.policy().equals(cell.getKey()) && r.wd0() == cell.getValue()).forEach(r -> {
                 Map<String, Double> last = r.lastAlpha();
                 if (last.keySet().containsAll(ATTENTION_QK) && last.keySet().containsAll(MLP)) {
                     double a = ATTENTION_QK.stream().mapToDouble(last::get).average().orElseThrow();
@@ -111,7 +110,7 @@ record ExperimentSummary(Map<String, Map<Double, Summary>> cells, Map<Double, Pa
                 }
             });
             if (!gap.isEmpty()) {
-                gaps.computeIfAbsent(cell.policy(), p -> new LinkedHashMap<>()).put(cell.wd0(), new AlphaGap(
+                gaps.computeIfAbsent(cell.getKey(), p -> new LinkedHashMap<>()).put(cell.getValue(), new AlphaGap(
                         ExperimentStats.summarize(attention), ExperimentStats.summarize(mlp),
                         ExperimentStats.summarize(gap)));
             }
