@@ -25,36 +25,11 @@ READ_POINTS=${BENCH_READ_POINTS:-100000}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 READ_SECONDS=${BENCH_READ_SECONDS:-30}
 
-say() { printf '[bench] %s\n' "$*" >&2; }
-die() { say "error: $*"; exit 1; }
-
-for tool in java curl wrk python3; do
-    command -v "$tool" >/dev/null || die "$tool is not on PATH${tool/#wrk/ (Debian: apt-get install -y wrk)}"
-done
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/control-api-bench.XXXXXX")
-SVC_PID=""
-cleanup() {
-    local status=$?
-    if [[ -n "$SVC_PID" ]] && kill -0 "$SVC_PID" 2>/dev/null; then
-        kill -TERM "$SVC_PID" 2>/dev/null || true
-        for _ in $(seq 1 120); do kill -0 "$SVC_PID" 2>/dev/null || break; sleep 0.5; done
-        kill -KILL "$SVC_PID" 2>/dev/null || true
-        wait "$SVC_PID" 2>/dev/null || true
-    fi
-    if [[ $status -ne 0 || "${BENCH_KEEP:-0}" == 1 ]]; then
-        say "kept the service's home and log in $WORK"
-    else
-        rm -rf "$WORK"
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-if awk -v l="${LOAD_BEFORE%% *}" 'BEGIN { exit !(l > 0.5) }'; then
-    say "warning: load average is $LOAD_BEFORE before starting; other work on this machine distorts the figures"
-fi
+# shellcheck source=../lib.sh
+source "$ROOT/bench/lib.sh"
+require_tools java curl "wrk=Debian: apt-get install -y wrk" python3
+bench_workdir control-api-bench
+warn_if_busy
 
 if [[ ! -f "$JAR" || "${BENCH_REBUILD:-0}" == 1 ]]; then
     say "building control-api.jar"
@@ -62,27 +37,19 @@ if [[ ! -f "$JAR" || "${BENCH_REBUILD:-0}" == 1 ]]; then
 fi
 
 # Tokens of this run only, in files readable by this user alone; the service gets them through its environment.
-token() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 mkdir -p "$WORK/home" "$WORK/tokens"
-(umask 077 && printf 'bench-op-%s' "$(token)" >"$WORK/tokens/operator-token" \
-    && printf 'bench-svc-%s' "$(token)" >"$WORK/tokens/service-token" \
+(umask 077 && printf 'bench-op-%s' "$(random_token)" >"$WORK/tokens/operator-token" \
+    && printf 'bench-svc-%s' "$(random_token)" >"$WORK/tokens/service-token" \
     && printf 'Authorization: Bearer %s\n' "$(cat "$WORK/tokens/operator-token")" >"$WORK/tokens/auth-header")
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 
-say "starting the control-api on $BASE with its embedded PostgreSQL (log: $WORK/control-api.log)"
+say "starting the control-api on $BASE with its embedded PostgreSQL"
 SERVER_PORT="$PORT" SERVER_ADDRESS=127.0.0.1 ALPHADECAY_HOME="$WORK/home" \
     ALPHADECAY_OPERATOR_TOKEN="$(cat "$WORK/tokens/operator-token")" \
     ALPHADECAY_SERVICE_TOKEN="$(cat "$WORK/tokens/service-token")" \
-    java -jar "$JAR" >"$WORK/control-api.log" 2>&1 &
-SVC_PID=$!
-for i in $(seq 1 360); do
-    kill -0 "$SVC_PID" 2>/dev/null || { tail -n 40 "$WORK/control-api.log" >&2; die "the control-api exited"; }
-    curl -fsS "$BASE/actuator/health" 2>/dev/null | grep -q '"UP"' && break
-    [[ $i -eq 360 ]] && die "the control-api was not healthy after 3 minutes"
-    sleep 0.5
-done
-say "control-api healthy"
+    start_service control-api "$WORK/control-api.log" java -jar "$JAR"
+wait_healthy control-api "$SERVICE_PID" "$BASE" "$WORK/control-api.log" 180
 
 load() { java "$HERE/MetricLoad.java" "$1" "$BASE" "$WORK/tokens" "${@:2}"; }
 field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p"; }
@@ -164,8 +131,7 @@ echo "| call | one request alone | requests/s | p50 | p99 (goal < 50 ms) |"
 echo "| --- | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${ROWS[@]}"
 echo
-echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)," \
-    "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+machine_line
 echo "Java: $(java -version 2>&1 | head -n 1); $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2);" \
     "PostgreSQL: $(sed -n 's/.*PostgreSQL \([0-9][0-9.]*\).*/\1/p' "$WORK/control-api.log" | head -n 1)"
 echo "Load average (1, 5, 15 min) before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"

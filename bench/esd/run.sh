@@ -7,6 +7,7 @@
 #   BENCH_REPS=3         repetitions per side and preset; the median is reported
 #   BENCH_REBUILD=1      rebuild esd-service.jar even if it exists
 #   ESD_JAVA_OPTS=...    extra JVM options for the service (e.g. -Xmx8g)
+#   BENCH_KEEP=1         keep the run's files (service log, responses) afterwards
 # See README.md beside this script for what is measured and how to read the table.
 set -euo pipefail
 
@@ -20,45 +21,17 @@ WARMUP_PRESET=llama-60m
 case "${1:-all}" in
     all) PRESETS=(llama-60m llama-350m) ;;
     llama-60m | llama-350m | llama-1b) PRESETS=("$1") ;;
-    -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "usage: $0 [llama-60m|llama-350m|llama-1b|all]" >&2; exit 2 ;;
 esac
 
-say() { printf '[bench] %s\n' "$*" >&2; }
-die() { say "error: $*"; exit 1; }
-
-for tool in java python3 curl; do
-    command -v "$tool" >/dev/null || die "$tool is not on PATH"
-done
+# shellcheck source=../lib.sh
+source "$ROOT/bench/lib.sh"
+require_tools java python3 curl
 python3 -c 'import numpy' 2>/dev/null || die "python3 cannot import numpy"
-
-# ---------------------------------------------------------------- work folder, cleanup
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/esd-bench-run.XXXXXX")
-SVC_PID=""
-KEEP_WORK=0
-cleanup() {
-    local status=$?
-    if [[ -n "$SVC_PID" ]] && kill -0 "$SVC_PID" 2>/dev/null; then
-        kill -TERM "$SVC_PID" 2>/dev/null || true
-        for _ in $(seq 1 40); do kill -0 "$SVC_PID" 2>/dev/null || break; sleep 0.5; done
-        kill -KILL "$SVC_PID" 2>/dev/null || true
-        wait "$SVC_PID" 2>/dev/null || true
-    fi
-    if [[ $status -ne 0 || $KEEP_WORK -eq 1 ]]; then
-        say "kept the run's files (service log, responses) in $WORK"
-    else
-        rm -rf "$WORK"
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# ---------------------------------------------------------------- the quietness of the machine
+bench_workdir esd-bench-run
 # Both sides use both cores; anything else running skews the result (OpenBLAS especially suffers).
-LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
-if awk -v l="$LOAD_BEFORE" 'BEGIN { exit !(l > 0.5) }'; then
-    say "warning: 1-minute load average is $LOAD_BEFORE before starting; other work on this machine will distort the timings"
-fi
+warn_if_busy
 
 # ---------------------------------------------------------------- the jar
 if [[ ! -f "$JAR" || "${BENCH_REBUILD:-0}" == 1 ]]; then
@@ -85,35 +58,23 @@ for preset in "$WARMUP_PRESET" "${PRESETS[@]}"; do
 done
 
 # ---------------------------------------------------------------- start the service
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-token() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
-SERVICE_TOKEN="bench-svc-$(token)"
+PORT=$(free_port)
+SERVICE_TOKEN="bench-svc-$(random_token)"
 mkdir -p "$WORK/home"
 # The token goes to curl through a header file, so it does not show in the process list.
 (umask 077 && printf 'Authorization: Bearer %s\n' "$SERVICE_TOKEN" >"$WORK/auth-header")
 
-say "starting esd-service on 127.0.0.1:$PORT (log: $WORK/esd-service.log)"
+BASE="http://127.0.0.1:$PORT"
+say "starting esd-service on $BASE"
 # report=false is passed on every request; the control-api URL points at a closed loopback port regardless.
 # shellcheck disable=SC2086
 SERVER_PORT="$PORT" SERVER_ADDRESS=127.0.0.1 \
     ALPHADECAY_HOME="$WORK/home" \
     ALPHADECAY_SERVICE_TOKEN="$SERVICE_TOKEN" \
-    ALPHADECAY_OPERATOR_TOKEN="bench-op-$(token)" \
+    ALPHADECAY_OPERATOR_TOKEN="bench-op-$(random_token)" \
     ALPHADECAY_CONTROL_API_URL="http://127.0.0.1:9" \
-    java ${ESD_JAVA_OPTS:-} -jar "$JAR" >"$WORK/esd-service.log" 2>&1 &
-SVC_PID=$!
-BASE="http://127.0.0.1:$PORT"
-
-for i in $(seq 1 240); do
-    if ! kill -0 "$SVC_PID" 2>/dev/null; then
-        tail -n 40 "$WORK/esd-service.log" >&2
-        die "the service exited during start-up"
-    fi
-    if curl -fsS "$BASE/actuator/health" 2>/dev/null | grep -q '"UP"'; then break; fi
-    [[ $i -eq 240 ]] && { tail -n 40 "$WORK/esd-service.log" >&2; die "the service was not healthy after 120 s"; }
-    sleep 0.5
-done
-say "service healthy"
+    start_service esd-service "$WORK/esd-service.log" java ${ESD_JAVA_OPTS:-} -jar "$JAR"
+wait_healthy esd-service "$SERVICE_PID" "$BASE" "$WORK/esd-service.log" 120
 
 now_ns() { date +%s%N; }
 seconds_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
@@ -183,8 +144,7 @@ EOF
 echo
 echo "## esd-service vs numpy reference: whole-checkpoint spectral analysis"
 echo
-KEEP_WORK=0
-python3 "$HERE/summarize.py" "$WORK" "${PRESETS[@]}" || { KEEP_WORK=1; CHECK_FAILED=1; }
+python3 "$HERE/summarize.py" "$WORK" "${PRESETS[@]}" || { BENCH_KEEP_WORK=1; CHECK_FAILED=1; }
 echo
 echo "Times are medians of $REPS runs in seconds; ratio = esd-service / numpy."
 echo
@@ -194,6 +154,6 @@ echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1
 echo "- java: $(java -version 2>&1 | head -n 1); $(java -version 2>&1 | sed -n 3p)"
 echo "- python: $(python3 -c 'import platform; print(platform.python_version())'); $BLAS"
 echo "- OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-<unset>}; OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS-<unset>}"
-echo "- 1-minute load average before the run: $LOAD_BEFORE (above 0.5 suggests something else was busy)"
+echo "- load average (1, 5, 15 min) before the run: $LOAD_BEFORE (above 0.5 suggests something else was busy)"
 [[ "${CHECK_FAILED:-0}" == 1 ]] && exit 1
 exit 0

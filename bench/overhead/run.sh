@@ -20,39 +20,18 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 
-say() { printf '[bench] %s\n' "$*" >&2; }
-die() { say "error: $*"; exit 1; }
-
-for tool in java python3 curl; do
-    command -v "$tool" >/dev/null || die "$tool is not on PATH"
-done
-
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/overhead-bench.XXXXXX")
+# shellcheck source=../lib.sh
+source "$ROOT/bench/lib.sh"
+require_tools java python3 curl
+bench_workdir overhead-bench
 export ALPHADECAY_HOME="$WORK/home"
 export ALPHADECAY_CONTROL_API_PORT=$(free_port)
 export ALPHADECAY_ESD_PORT=$(free_port)
 export ALPHADECAY_TRAINER_PORT=$(free_port)
 # Tokens are generated under the bench's own home: nothing of a launcher's own home is read.
 unset ALPHADECAY_OPERATOR_TOKEN ALPHADECAY_SERVICE_TOKEN
-
-cleanup() {
-    local status=$?
-    "$ROOT/alphadecay" down >/dev/null 2>&1 || true
-    if [[ $status -ne 0 || "${BENCH_KEEP:-0}" == 1 ]]; then
-        say "kept the services' home (logs under run/) in $WORK"
-    else
-        rm -rf "$WORK"
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-if awk -v l="${LOAD_BEFORE%% *}" 'BEGIN { exit !(l > 0.5) }'; then
-    say "warning: load average is $LOAD_BEFORE before starting; other work on this machine distorts the timings"
-fi
+on_cleanup '"$ROOT/alphadecay" down >/dev/null 2>&1'
+warn_if_busy
 
 # The launcher builds stale jars itself (ALPHADECAY_BUILD=auto).
 say "starting the services (control-api :$ALPHADECAY_CONTROL_API_PORT, esd-service :$ALPHADECAY_ESD_PORT," \
@@ -82,7 +61,6 @@ python3 "$HERE/pairs.py" \
     --batch "${BENCH_BATCH:-16}" --eval-batches "${BENCH_EVAL_BATCHES:-5}" --out "$WORK/results.json"
 
 echo
-echo "Machine: $(getconf _NPROCESSORS_ONLN) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)," \
-    "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+machine_line
 echo "Java: $(java -version 2>&1 | head -n 1)"
 echo "Load average (1, 5, 15 min) before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
