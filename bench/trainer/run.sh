@@ -3,6 +3,8 @@
 # batch and optimizer, on this machine. Usage: bench/trainer/run.sh [steps]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=../lib.sh
+source bench/lib.sh
 steps="${1:-10}"
 
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
@@ -32,5 +34,5 @@ llama-60m 32000 512 1376 8 8 4 256
 PRESETS
 
 echo
-echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+machine_line
 echo "Java: $(java -version 2>&1 | head -1); PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') (Debian python3-torch)"

@@ -94,12 +94,11 @@ record ExperimentSummary(Map<String, Map<Double, Summary>> cells, Map<Double, Pa
     private static Map<String, Map<Double, AlphaGap>> alphaGaps(Map<String, Map<Double, Summary>> cells,
             List<RunResult> used) {
         Map<String, Map<Double, AlphaGap>> gaps = new LinkedHashMap<>();
-        for (Map.Entry<String, Double> cell : cells.entrySet().stream().flatMap(policy -> policy.getValue().keySet()
-                .stream().map(wd0 -> Map.entry(policy.getKey(), wd0))).toList()) {
+        cells.forEach((policy, byDecay) -> byDecay.keySet().forEach(wd0 -> {
             List<Double> attention = new ArrayList<>();
             List<Double> mlp = new ArrayList<>();
             List<Double> gap = new ArrayList<>();
-            used.stream().filter(r -> r.policy().equals(cell.getKey()) && r.wd0() == cell.getValue()).forEach(r -> {
+            used.stream().filter(r -> r.policy().equals(policy) && r.wd0() == wd0).forEach(r -> {
                 Map<String, Double> last = r.lastAlpha();
                 if (last.keySet().containsAll(ATTENTION_QK) && last.keySet().containsAll(MLP)) {
                     double a = ATTENTION_QK.stream().mapToDouble(last::get).average().orElseThrow();
@@ -110,11 +109,11 @@ record ExperimentSummary(Map<String, Map<Double, Summary>> cells, Map<Double, Pa
                 }
             });
             if (!gap.isEmpty()) {
-                gaps.computeIfAbsent(cell.getKey(), p -> new LinkedHashMap<>()).put(cell.getValue(), new AlphaGap(
+                gaps.computeIfAbsent(policy, p -> new LinkedHashMap<>()).put(wd0, new AlphaGap(
                         ExperimentStats.summarize(attention), ExperimentStats.summarize(mlp),
                         ExperimentStats.summarize(gap)));
             }
-        }
+        }));
         return gaps;
     }
 
