@@ -1,12 +1,15 @@
 package io.alphadecay.control.metric;
 
-import java.util.List;
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -25,25 +28,22 @@ class MetricController {
         this.metrics = metrics;
     }
 
-    record Batch(@NotNull List<@Valid @NotNull MetricPoint> points) {
-    }
-
     record Accepted(int accepted) {
     }
 
     @PostMapping
-    Accepted ingest(@PathVariable UUID id, @Valid @RequestBody Batch batch) {
+    Accepted ingest(@PathVariable UUID id, @Valid @RequestBody MetricBatch batch) {
         return new Accepted(metrics.ingest(id, batch.points()));
     }
 
-    @GetMapping
-    Batch read(@PathVariable UUID id,
+    /** Already JSON: the service keeps the bytes of the answers it has cached (see MetricService#readAsJson). */
+    @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+    @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = MetricBatch.class)))
+    ResponseEntity<byte[]> read(@PathVariable UUID id,
             @RequestParam(required = false) @Pattern(regexp = MetricPoint.NAME) String name,
             @RequestParam(required = false) @Min(0) Long fromStep, @RequestParam(required = false) @Min(0) Long toStep,
             @RequestParam(required = false) Integer maxPoints, @RequestParam(defaultValue = "false") boolean withTime) {
-        List<MetricPoint> points = metrics.read(id, name, fromStep, toStep, maxPoints);
-        // Charts need no write times, and leaving them out makes the answer about half as large to write and parse.
-        return new Batch(withTime ? points
-                : points.stream().map(p -> new MetricPoint(p.name(), p.step(), p.value(), null)).toList());
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .body(metrics.readAsJson(id, name, fromStep, toStep, maxPoints, withTime));
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -25,7 +26,37 @@ final class MetricReadCache {
     record Key(UUID run, String name, long fromStep, long toStep, int maxPoints) {
     }
 
-    private record Entry(long readStartedAfter, List<MetricPoint> points) {
+    /**
+     * A cached read: its points, and the answer written from them once for all the requests it serves (writing
+     * 1,000 points as JSON costs more than everything else in a cached read).
+     */
+    static final class Entry {
+
+        private final long readStartedAfter;
+        private final List<MetricPoint> points;
+        private volatile byte[] answer;
+
+        private Entry(long readStartedAfter, List<MetricPoint> points) {
+            this.readStartedAfter = readStartedAfter;
+            this.points = points;
+        }
+
+        List<MetricPoint> points() {
+            return points;
+        }
+
+        /**
+         * The answer {@code write} makes of the points, made once per entry: every caller must pass the same
+         * function. Two threads may both make it at first; they make the same bytes.
+         */
+        byte[] answer(Function<List<MetricPoint>, byte[]> write) {
+            byte[] bytes = answer;
+            if (bytes == null) {
+                bytes = write.apply(points);
+                answer = bytes;
+            }
+            return bytes;
+        }
     }
 
     private final AtomicLong writes = new AtomicLong();
@@ -35,7 +66,7 @@ final class MetricReadCache {
 
     MetricReadCache(Duration ttl, long maxPoints, Ticker ticker) {
         this.entries = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(ttl).maximumWeight(maxPoints)
-                .weigher((Key key, Entry entry) -> Math.max(1, entry.points().size())).recordStats().build();
+                .weigher((Key key, Entry entry) -> Math.max(1, entry.points.size())).recordStats().build();
         this.lastWrite = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(ttl.multipliedBy(2)).build();
     }
 
@@ -43,12 +74,12 @@ final class MetricReadCache {
      * The cached points for the key, or those of {@code read}, which are then cached. Concurrent misses of one key
      * wait for a single read: when an entry expires under load, the clients polling it do not all go to PostgreSQL.
      */
-    List<MetricPoint> get(Key key, Supplier<List<MetricPoint>> read) {
+    Entry get(Key key, Supplier<List<MetricPoint>> read) {
         Entry entry = entries.getIfPresent(key);
         if (entry == null || !fresh(key, entry)) {
             entry = entries.asMap().compute(key, (k, old) -> old != null && fresh(k, old) ? old : load(read));
         }
-        return entry.points();
+        return entry;
     }
 
     private Entry load(Supplier<List<MetricPoint>> read) {
@@ -57,7 +88,7 @@ final class MetricReadCache {
     }
 
     private boolean fresh(Key key, Entry entry) {
-        return entry.readStartedAfter() >= lastWriteOf(key.run());
+        return entry.readStartedAfter >= lastWriteOf(key.run());
     }
 
     /** To be called after a write of the run's points has committed. */

@@ -20,6 +20,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Batched, idempotent metric ingestion and downsampled reads. */
 @Service
@@ -31,11 +32,13 @@ public class MetricService {
     private final AlphadecayProperties.MetricReads reads;
     private final MetricReadCache cache;
     private final TransactionTemplate transactions;
+    private final JsonMapper json;
 
     MetricService(MetricRepository metrics, RunService runs, AlphadecayProperties properties,
-            PlatformTransactionManager transactionManager, ObjectProvider<MeterRegistry> registry) {
+            PlatformTransactionManager transactionManager, ObjectProvider<MeterRegistry> registry, JsonMapper json) {
         this.metrics = metrics;
         this.runs = runs;
+        this.json = json;
         this.limits = properties.limits();
         this.reads = properties.metricReads();
         this.cache = new MetricReadCache(reads.cacheTtl(), reads.cachePoints(), Ticker.systemTicker());
@@ -83,6 +86,26 @@ public class MetricService {
      * points sent back are read, so a long series costs the same as a short one; see {@link MetricReadCache}.
      */
     public List<MetricPoint> read(UUID runId, String name, Long fromStep, Long toStep, Integer maxPoints) {
+        return cachedRead(runId, name, fromStep, toStep, maxPoints).points();
+    }
+
+    /**
+     * {@link #read} as the JSON of a {@link MetricBatch}. Without write times (what charts ask for) the answer is
+     * written once per cached read and served as it is to every client polling the same series.
+     */
+    public byte[] readAsJson(UUID runId, String name, Long fromStep, Long toStep, Integer maxPoints,
+            boolean withTime) {
+        MetricReadCache.Entry read = cachedRead(runId, name, fromStep, toStep, maxPoints);
+        return withTime ? json.writeValueAsBytes(new MetricBatch(read.points())) : read.answer(this::withoutTimes);
+    }
+
+    private byte[] withoutTimes(List<MetricPoint> points) {
+        return json.writeValueAsBytes(new MetricBatch(
+                points.stream().map(p -> new MetricPoint(p.name(), p.step(), p.value(), null)).toList()));
+    }
+
+    private MetricReadCache.Entry cachedRead(UUID runId, String name, Long fromStep, Long toStep,
+            Integer maxPoints) {
         long from = fromStep == null ? 0 : fromStep;
         long to = toStep == null ? Long.MAX_VALUE : toStep;
         if (from > to) {

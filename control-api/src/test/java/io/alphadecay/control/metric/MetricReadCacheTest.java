@@ -26,12 +26,12 @@ class MetricReadCacheTest {
 
     @Test
     void servesARepeatedReadFromMemoryUntilTheTtl() {
-        assertThat(cache.get(key, this::read)).extracting(MetricPoint::value).containsExactly(1.0);
-        assertThat(cache.get(key, this::read)).extracting(MetricPoint::value).containsExactly(1.0);
+        assertThat(cache.get(key, this::read).points()).extracting(MetricPoint::value).containsExactly(1.0);
+        assertThat(cache.get(key, this::read).points()).extracting(MetricPoint::value).containsExactly(1.0);
         assertThat(reads).hasValue(1);
 
         nanos.addAndGet(Duration.ofMillis(2001).toNanos());
-        assertThat(cache.get(key, this::read)).extracting(MetricPoint::value).containsExactly(2.0);
+        assertThat(cache.get(key, this::read).points()).extracting(MetricPoint::value).containsExactly(2.0);
         assertThat(reads).hasValue(2);
     }
 
@@ -43,8 +43,8 @@ class MetricReadCacheTest {
 
         cache.written(run);
 
-        assertThat(cache.get(key, this::read)).extracting(MetricPoint::value).containsExactly(3.0);
-        assertThat(cache.get(other, this::read)).extracting(MetricPoint::value).containsExactly(2.0);
+        assertThat(cache.get(key, this::read).points()).extracting(MetricPoint::value).containsExactly(3.0);
+        assertThat(cache.get(other, this::read).points()).extracting(MetricPoint::value).containsExactly(2.0);
         assertThat(reads).hasValue(3);
     }
 
@@ -55,8 +55,8 @@ class MetricReadCacheTest {
             cache.written(run);
             return read();
         });
-        assertThat(cache.get(key, this::read)).extracting(MetricPoint::value).containsExactly(2.0);
-        assertThat(cache.get(key, this::read)).extracting(MetricPoint::value).containsExactly(2.0);
+        assertThat(cache.get(key, this::read).points()).extracting(MetricPoint::value).containsExactly(2.0);
+        assertThat(cache.get(key, this::read).points()).extracting(MetricPoint::value).containsExactly(2.0);
         assertThat(reads).hasValue(2);
     }
 
@@ -65,7 +65,7 @@ class MetricReadCacheTest {
         cache.written(run);
         nanos.addAndGet(Duration.ofSeconds(10).toNanos());
         cache.get(key, this::read);
-        assertThat(cache.get(key, this::read)).extracting(MetricPoint::value).containsExactly(1.0);
+        assertThat(cache.get(key, this::read).points()).extracting(MetricPoint::value).containsExactly(1.0);
         assertThat(reads).hasValue(1);
     }
 
@@ -79,11 +79,11 @@ class MetricReadCacheTest {
                 reading.countDown();
                 await(release);
                 return read();
-            }));
+            }).points());
             reading.await(10, TimeUnit.SECONDS);
             List<Future<List<MetricPoint>>> others = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                others.add(clients.submit(() -> cache.get(key, this::read)));
+                others.add(clients.submit(() -> cache.get(key, this::read).points()));
             }
             Thread.sleep(100); // the others are now waiting for the first read, not reading themselves
             release.countDown();
@@ -105,6 +105,22 @@ class MetricReadCacheTest {
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Test
+    void writesTheAnswerOncePerEntry() {
+        AtomicInteger written = new AtomicInteger();
+        java.util.function.Function<List<MetricPoint>, byte[]> write = points -> {
+            written.incrementAndGet();
+            return ("answer " + points.get(0).value()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        };
+        byte[] first = cache.get(key, this::read).answer(write);
+        assertThat(cache.get(key, this::read).answer(write)).isSameAs(first).asString().isEqualTo("answer 1.0");
+        assertThat(written).hasValue(1);
+
+        cache.written(run);
+        assertThat(cache.get(key, this::read).answer(write)).asString().isEqualTo("answer 2.0");
+        assertThat(written).hasValue(2);
     }
 
     @Test
