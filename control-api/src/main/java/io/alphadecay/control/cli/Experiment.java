@@ -222,10 +222,11 @@ public final class Experiment {
         List<String> machine = new ArrayList<>();
         long memory = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getTotalMemorySize() : -1;
-        machine.add(String.format(Locale.ROOT, "%d cores, %s memory, %s %s (%s)",
+        // The kernel's build string is left out: it names a host's image more than it describes the machine
+        machine.add(String.format(Locale.ROOT, "%d cores, %s memory, %s (%s)",
                 Runtime.getRuntime().availableProcessors(),
                 memory < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f GiB", memory / (1024.0 * 1024 * 1024)),
-                System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch")));
+                System.getProperty("os.name"), System.getProperty("os.arch")));
         List<String> software = new ArrayList<>();
         software.add("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor")
                 + "), the harness's JVM");
