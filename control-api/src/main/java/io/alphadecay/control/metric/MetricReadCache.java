@@ -34,37 +34,39 @@ final class MetricReadCache {
 
         private final long readStartedAfter;
         private final List<MetricPoint> points;
+        private final Function<List<MetricPoint>, byte[]> writer;
         private volatile byte[] answer;
 
-        private Entry(long readStartedAfter, List<MetricPoint> points) {
+        private Entry(long readStartedAfter, List<MetricPoint> points, Function<List<MetricPoint>, byte[]> writer) {
             this.readStartedAfter = readStartedAfter;
             this.points = points;
+            this.writer = writer;
         }
 
         List<MetricPoint> points() {
             return points;
         }
 
-        /**
-         * The answer {@code write} makes of the points, made once per entry: every caller must pass the same
-         * function. Two threads may both make it at first; they make the same bytes.
-         */
-        byte[] answer(Function<List<MetricPoint>, byte[]> write) {
+        /** The cache's answer for the points, written once; two threads may both write it at first, alike. */
+        byte[] answer() {
             byte[] bytes = answer;
             if (bytes == null) {
-                bytes = write.apply(points);
+                bytes = writer.apply(points);
                 answer = bytes;
             }
             return bytes;
         }
     }
 
+    private final Function<List<MetricPoint>, byte[]> writer;
     private final AtomicLong writes = new AtomicLong();
     private final Cache<Key, Entry> entries;
     /** Last write number per run; kept for twice the TTL, after which any entry older than that write is gone too. */
     private final Cache<UUID, Long> lastWrite;
 
-    MetricReadCache(Duration ttl, long maxPoints, Ticker ticker) {
+    /** {@code writer} makes the answer served for a cached read's points (see {@link Entry#answer()}). */
+    MetricReadCache(Duration ttl, long maxPoints, Ticker ticker, Function<List<MetricPoint>, byte[]> writer) {
+        this.writer = writer;
         this.entries = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(ttl).maximumWeight(maxPoints)
                 .weigher((Key key, Entry entry) -> Math.max(1, entry.points.size())).recordStats().build();
         this.lastWrite = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(ttl.multipliedBy(2)).build();
@@ -84,7 +86,7 @@ final class MetricReadCache {
 
     private Entry load(Supplier<List<MetricPoint>> read) {
         long started = writes.get();
-        return new Entry(started, List.copyOf(read.get()));
+        return new Entry(started, List.copyOf(read.get()), writer);
     }
 
     private boolean fresh(Key key, Entry entry) {

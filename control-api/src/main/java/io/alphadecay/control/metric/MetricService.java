@@ -41,7 +41,8 @@ public class MetricService {
         this.json = json;
         this.limits = properties.limits();
         this.reads = properties.metricReads();
-        this.cache = new MetricReadCache(reads.cacheTtl(), reads.cachePoints(), Ticker.systemTicker());
+        this.cache = new MetricReadCache(reads.cacheTtl(), reads.cachePoints(), Ticker.systemTicker(),
+                this::withoutTimes);
         registry.ifAvailable(cache::bindTo);
         this.transactions = new TransactionTemplate(transactionManager);
         this.transactions.setReadOnly(true);
@@ -96,7 +97,7 @@ public class MetricService {
     public byte[] readAsJson(UUID runId, String name, Long fromStep, Long toStep, Integer maxPoints,
             boolean withTime) {
         MetricReadCache.Entry read = cachedRead(runId, name, fromStep, toStep, maxPoints);
-        return withTime ? json.writeValueAsBytes(new MetricBatch(read.points())) : read.answer(this::withoutTimes);
+        return withTime ? json.writeValueAsBytes(new MetricBatch(read.points())) : read.answer();
     }
 
     private byte[] withoutTimes(List<MetricPoint> points) {

@@ -19,7 +19,11 @@ import org.junit.jupiter.api.Test;
 class MetricReadCacheTest {
 
     private final AtomicLong nanos = new AtomicLong();
-    private final MetricReadCache cache = new MetricReadCache(Duration.ofSeconds(2), 1000, nanos::get);
+    private final AtomicInteger written = new AtomicInteger();
+    private final MetricReadCache cache = new MetricReadCache(Duration.ofSeconds(2), 1000, nanos::get, points -> {
+        written.incrementAndGet();
+        return ("answer " + points.get(0).value()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    });
     private final AtomicInteger reads = new AtomicInteger();
     private final UUID run = UUID.randomUUID();
     private final MetricReadCache.Key key = new MetricReadCache.Key(run, "train_loss", 0, Long.MAX_VALUE, 100);
@@ -109,23 +113,18 @@ class MetricReadCacheTest {
 
     @Test
     void writesTheAnswerOncePerEntry() {
-        AtomicInteger written = new AtomicInteger();
-        java.util.function.Function<List<MetricPoint>, byte[]> write = points -> {
-            written.incrementAndGet();
-            return ("answer " + points.get(0).value()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        };
-        byte[] first = cache.get(key, this::read).answer(write);
-        assertThat(cache.get(key, this::read).answer(write)).isSameAs(first).asString().isEqualTo("answer 1.0");
+        byte[] first = cache.get(key, this::read).answer();
+        assertThat(cache.get(key, this::read).answer()).isSameAs(first).asString().isEqualTo("answer 1.0");
         assertThat(written).hasValue(1);
 
         cache.written(run);
-        assertThat(cache.get(key, this::read).answer(write)).asString().isEqualTo("answer 2.0");
+        assertThat(cache.get(key, this::read).answer()).asString().isEqualTo("answer 2.0");
         assertThat(written).hasValue(2);
     }
 
     @Test
     void aZeroTtlCachesNothing() {
-        MetricReadCache off = new MetricReadCache(Duration.ZERO, 1000, nanos::get);
+        MetricReadCache off = new MetricReadCache(Duration.ZERO, 1000, nanos::get, points -> new byte[0]);
         off.get(key, this::read);
         off.get(key, this::read);
         assertThat(reads).hasValue(2);
