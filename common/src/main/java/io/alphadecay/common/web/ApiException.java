@@ -2,6 +2,8 @@ package io.alphadecay.common.web;
 
 import java.util.List;
 
+import io.alphadecay.api.problem.FieldError;
+
 /** A failure the client can act on; rendered as problem+json by {@link ApiExceptionHandler}. */
 public class ApiException extends RuntimeException {
 
@@ -54,9 +56,5 @@ public class ApiException extends RuntimeException {
 
     public List<FieldError> errors() {
         return errors;
-    }
-
-    /** One rejected field, named by its JSON path (for example {@code decay.s2} or {@code points[3].value}). */
-    public record FieldError(String field, String message) {
     }
 }

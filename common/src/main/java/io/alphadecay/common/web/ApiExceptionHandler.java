@@ -3,7 +3,8 @@ package io.alphadecay.common.web;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.alphadecay.common.web.ApiException.FieldError;
+import io.alphadecay.api.problem.FieldError;
+import io.alphadecay.api.run.InvalidConfigException;
 import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,11 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                     .header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds())).body(response.getBody());
         }
         return response;
+    }
+
+    @ExceptionHandler(InvalidConfigException.class)
+    ResponseEntity<Object> handleInvalidConfig(InvalidConfigException ex, WebRequest request) {
+        return problem(ProblemType.VALIDATION, ex.getMessage(), ex.errors(), request);
     }
 
     @ExceptionHandler(ConstraintViolationException.class)

@@ -1,5 +1,6 @@
 package io.alphadecay.common.web;
 
+import io.alphadecay.api.problem.FieldError;
 import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -20,7 +21,7 @@ public final class Problems {
     private Problems() {
     }
 
-    public static ProblemDetail of(ProblemType type, String detail, String instance, List<ApiException.FieldError> errors) {
+    public static ProblemDetail of(ProblemType type, String detail, String instance, List<FieldError> errors) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(type.status(), detail);
         problem.setType(type.type());
         problem.setTitle(type.title());

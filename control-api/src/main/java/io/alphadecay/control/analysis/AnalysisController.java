@@ -1,5 +1,11 @@
 package io.alphadecay.control.analysis;
 
+import io.alphadecay.api.analysis.DecayOverrides;
+import io.alphadecay.api.analysis.AnalysisList;
+import io.alphadecay.api.analysis.NewAnalysis;
+import io.alphadecay.api.analysis.Analysis;
+import io.alphadecay.api.analysis.DecayAssignment;
+import io.alphadecay.api.analysis.ModuleAnalysis;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -32,23 +38,6 @@ class AnalysisController {
         this.analyses = analyses;
     }
 
-    /** What the esd-service reports for one step of a run. */
-    record NewAnalysis(@NotNull @Min(0) Long step,
-            @NotNull @Pattern(regexp = "median-hill|ks-mle", message = "must be median-hill or ks-mle") String estimator,
-            @NotNull @Pattern(regexp = "alphadecay|uniform|none", message = "must be alphadecay, uniform or none") String policy,
-            @NotNull @DecimalMin("0") @DecimalMax("10") Double wd0,
-            @NotNull @DecimalMin("0") @DecimalMax("100") Double s1,
-            @NotNull @DecimalMin("0") @DecimalMax("100") Double s2,
-            @DecimalMin("0") Double durationMs,
-            @NotNull @Size(max = 10_000) List<@Valid @NotNull ModuleAnalysis> modules) {
-    }
-
-    record AnalysisList(List<Analysis> analyses) {
-    }
-
-    record Overrides(@NotNull @Size(max = 10_000) Map<String, Double> overrides) {
-    }
-
     @PostMapping("/analyses")
     ResponseEntity<Analysis> record(@PathVariable UUID id, @Valid @RequestBody NewAnalysis body) {
         Analysis saved = analyses.record(id, body);
@@ -76,7 +65,7 @@ class AnalysisController {
     }
 
     @PutMapping("/decay-overrides")
-    DecayAssignment overrides(@PathVariable UUID id, @Valid @RequestBody Overrides body) {
+    DecayAssignment overrides(@PathVariable UUID id, @Valid @RequestBody DecayOverrides body) {
         return analyses.replaceOverrides(id, body.overrides());
     }
 }

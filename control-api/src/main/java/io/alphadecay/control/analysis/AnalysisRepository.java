@@ -1,5 +1,8 @@
 package io.alphadecay.control.analysis;
 
+import io.alphadecay.api.analysis.NewAnalysis;
+import io.alphadecay.api.analysis.Analysis;
+import io.alphadecay.api.analysis.ModuleAnalysis;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -33,7 +36,7 @@ class AnalysisRepository {
     }
 
     /** Re-posting the same (run, step, estimator), as a retrying esd-service does, replaces the earlier result. */
-    long save(UUID runId, AnalysisController.NewAnalysis analysis) {
+    long save(UUID runId, NewAnalysis analysis) {
         long id = jdbc.sql("INSERT INTO analyses (run_id, step, estimator, policy, wd0, s1, s2, duration_ms) "
                 + "VALUES (:run, :step, :estimator, :policy, :wd0, :s1, :s2, :duration) "
                 + "ON CONFLICT (run_id, step, estimator) DO UPDATE SET policy = excluded.policy, wd0 = excluded.wd0, "

@@ -1,5 +1,10 @@
 package io.alphadecay.control.analysis;
 
+import io.alphadecay.api.analysis.DecayPolicy;
+import io.alphadecay.api.analysis.NewAnalysis;
+import io.alphadecay.api.analysis.Analysis;
+import io.alphadecay.api.analysis.DecayAssignment;
+import io.alphadecay.api.analysis.ModuleAnalysis;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -8,10 +13,10 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.alphadecay.control.run.EventLog;
-import io.alphadecay.control.run.Run;
+import io.alphadecay.api.run.Run;
 import io.alphadecay.control.run.RunService;
 import io.alphadecay.common.web.ApiException;
-import io.alphadecay.common.web.ApiException.FieldError;
+import io.alphadecay.api.problem.FieldError;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -30,7 +35,7 @@ public class AnalysisService {
     }
 
     @Transactional
-    public Analysis record(UUID runId, AnalysisController.NewAnalysis analysis) {
+    public Analysis record(UUID runId, NewAnalysis analysis) {
         runs.requireExists(runId);
         check(analysis);
         long id = analyses.save(runId, analysis);
@@ -68,12 +73,12 @@ public class AnalysisService {
     public DecayAssignment assignment(UUID runId) {
         Run run = runs.get(runId);
         String policy = run.config().decay().policy();
-        double wd0 = "none".equals(policy) ? 0.0 : run.config().weightDecay();
+        double wd0 = run.config().effectiveWeightDecay();
         Map<String, Double> overrides = analyses.overrides(runId);
         List<DecayAssignment.Entry> entries = new ArrayList<>();
         Long analysisId = null;
         Long step = null;
-        if ("alphadecay".equals(policy)) {
+        if (DecayPolicy.of(policy).assignsFromAnalyses()) {
             var latest = analyses.latestId(runId).flatMap(analyses::find);
             if (latest.isPresent()) {
                 analysisId = latest.get().id();
@@ -111,7 +116,7 @@ public class AnalysisService {
         return assignment(runId);
     }
 
-    private static void check(AnalysisController.NewAnalysis analysis) {
+    private static void check(NewAnalysis analysis) {
         List<FieldError> errors = new ArrayList<>();
         Set<String> names = new HashSet<>();
         List<ModuleAnalysis> modules = analysis.modules();

@@ -1,5 +1,8 @@
 package io.alphadecay.control.checkpoint;
 
+import io.alphadecay.api.checkpoint.CheckpointList;
+import io.alphadecay.api.checkpoint.NewCheckpoint;
+import io.alphadecay.api.checkpoint.Checkpoint;
 import java.net.URI;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,18 +40,10 @@ class CheckpointController {
         this.runs = runs;
     }
 
-    record NewCheckpoint(@NotNull @Min(0) Long step, @NotBlank @Size(max = 2000) String uri,
-            @NotNull @Min(0) @Max(Long.MAX_VALUE / 2) Long bytes,
-            @NotNull @Pattern(regexp = "[0-9a-f]{64}", message = "must be 64 lower-case hex digits") String sha256) {
-    }
-
     private static Checkpoint map(ResultSet rs, int rowNum) throws SQLException {
         return new Checkpoint(rs.getLong("id"), rs.getObject("run_id", UUID.class), rs.getLong("step"),
                 rs.getString("uri"), rs.getLong("bytes"), rs.getString("sha256"), rs.getString("state"),
                 rs.getTimestamp("created_at").toInstant());
-    }
-
-    record CheckpointList(List<Checkpoint> checkpoints) {
     }
 
     /** Registering the same step again (a retried call) replaces the record instead of failing. */

@@ -1,5 +1,8 @@
 package io.alphadecay.control.metric;
 
+import io.alphadecay.api.metric.MetricsAccepted;
+import io.alphadecay.api.metric.MetricBatch;
+import io.alphadecay.api.metric.MetricPoint;
 import java.util.UUID;
 
 import io.swagger.v3.oas.annotations.media.Content;
@@ -28,12 +31,9 @@ class MetricController {
         this.metrics = metrics;
     }
 
-    record Accepted(int accepted) {
-    }
-
     @PostMapping
-    Accepted ingest(@PathVariable UUID id, @Valid @RequestBody MetricBatch batch) {
-        return new Accepted(metrics.ingest(id, batch.points()));
+    MetricsAccepted ingest(@PathVariable UUID id, @Valid @RequestBody MetricBatch batch) {
+        return new MetricsAccepted(metrics.ingest(id, batch.points()));
     }
 
     /** Already JSON: the service keeps the bytes of the answers it has cached (see MetricService#readAsJson). */

@@ -1,5 +1,6 @@
 package io.alphadecay.control.metric;
 
+import io.alphadecay.api.metric.MetricPoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;

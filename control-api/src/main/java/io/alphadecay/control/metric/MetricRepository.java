@@ -1,5 +1,6 @@
 package io.alphadecay.control.metric;
 
+import io.alphadecay.api.metric.MetricPoint;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;

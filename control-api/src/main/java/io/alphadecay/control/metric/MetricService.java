@@ -1,5 +1,7 @@
 package io.alphadecay.control.metric;
 
+import io.alphadecay.api.metric.MetricBatch;
+import io.alphadecay.api.metric.MetricPoint;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -9,7 +11,7 @@ import java.util.UUID;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.alphadecay.common.web.ApiException;
-import io.alphadecay.common.web.ApiException.FieldError;
+import io.alphadecay.api.problem.FieldError;
 import io.alphadecay.control.config.AlphadecayProperties;
 import io.alphadecay.control.run.RunService;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,19 +1,20 @@
 package io.alphadecay.control.report;
 
+import io.alphadecay.api.analysis.ModuleType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import io.alphadecay.control.analysis.Analysis;
-import io.alphadecay.control.analysis.DecayAssignment;
-import io.alphadecay.control.metric.MetricPoint;
-import io.alphadecay.control.run.Run;
+import io.alphadecay.api.analysis.Analysis;
+import io.alphadecay.api.analysis.DecayAssignment;
+import io.alphadecay.api.metric.MetricPoint;
+import io.alphadecay.api.run.Run;
 
 /** Everything the comparison report shows, gathered once per request; the first run is the reference. */
 record Comparison(Instant generatedAt, List<RunData> runs, ConfigDiff config) {
 
     /** The module types in the order the projections run in a block. */
-    static final List<String> TYPES = List.of("q", "k", "v", "o", "gate", "up", "down", "other");
+    static final List<String> TYPES = ModuleType.wireNames();
 
     /**
      * One run: {@code label} is its name, made unique with a short id when two runs share a name; the curves are

@@ -14,8 +14,8 @@ import java.util.function.Function;
 
 import javax.imageio.ImageIO;
 
-import io.alphadecay.control.analysis.Analysis;
-import io.alphadecay.control.metric.MetricPoint;
+import io.alphadecay.api.analysis.Analysis;
+import io.alphadecay.api.metric.MetricPoint;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;

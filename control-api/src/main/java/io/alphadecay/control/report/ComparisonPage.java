@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.alphadecay.control.analysis.DecayAssignment;
-import io.alphadecay.control.run.Run;
+import io.alphadecay.api.analysis.DecayAssignment;
+import io.alphadecay.api.run.Run;
 
 /**
  * The comparison as one self-contained HTML page: inline CSS, charts as data: URIs, no script and no reference to

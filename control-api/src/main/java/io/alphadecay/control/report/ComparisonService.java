@@ -1,5 +1,6 @@
 package io.alphadecay.control.report;
 
+import io.alphadecay.api.model.LlamaModules;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,13 +11,13 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.alphadecay.control.analysis.Analysis;
+import io.alphadecay.api.analysis.Analysis;
 import io.alphadecay.control.analysis.AnalysisService;
-import io.alphadecay.control.analysis.DecayAssignment;
-import io.alphadecay.control.analysis.ModuleAnalysis;
-import io.alphadecay.control.metric.MetricPoint;
+import io.alphadecay.api.analysis.DecayAssignment;
+import io.alphadecay.api.analysis.ModuleAnalysis;
+import io.alphadecay.api.metric.MetricPoint;
 import io.alphadecay.control.metric.MetricService;
-import io.alphadecay.control.run.Run;
+import io.alphadecay.api.run.Run;
 import io.alphadecay.control.run.RunService;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
@@ -28,7 +29,6 @@ class ComparisonService {
 
     /** Points per curve in the charts: enough for the shape, few enough to keep the PNGs small. */
     static final int CURVE_POINTS = 400;
-    private static final Pattern PROJECTION = Pattern.compile("\\.(q|k|v|o|gate|up|down)_proj\\.");
 
     private final RunService runs;
     private final MetricService metrics;
@@ -111,8 +111,7 @@ class ComparisonService {
         if (reported != null && Comparison.TYPES.contains(reported)) {
             return reported;
         }
-        Matcher matcher = PROJECTION.matcher(name);
-        return matcher.find() ? matcher.group(1) : "other";
+        return LlamaModules.type(name).wireName();
     }
 
     private static Map<String, ValueStats> statsByType(Map<String, List<Double>> values) {

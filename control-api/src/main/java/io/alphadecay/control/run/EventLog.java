@@ -1,5 +1,6 @@
 package io.alphadecay.control.run;
 
+import io.alphadecay.api.run.RunEvent;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;

@@ -1,6 +1,10 @@
 package io.alphadecay.control.run;
 
-import io.alphadecay.common.run.RunConfig;
+import io.alphadecay.api.run.Run;
+import io.alphadecay.api.run.RunEvent;
+import io.alphadecay.api.run.RunRequests;
+import io.alphadecay.api.run.RunState;
+import io.alphadecay.api.run.RunConfig;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +56,7 @@ class RunController {
     }
 
     @GetMapping("/runs")
-    RunService.Page list(@RequestParam(required = false) RunState state,
+    RunRequests.Page list(@RequestParam(required = false) RunState state,
             @RequestParam(required = false) @Size(max = 200) String name,
             @RequestParam(required = false) @Size(max = 100) String cursor,
             @RequestParam(defaultValue = "50") @Min(1) int limit) {
@@ -87,14 +91,11 @@ class RunController {
         return runs.report(id, body);
     }
 
-    record EventList(List<RunEvent> events) {
-    }
-
     @GetMapping("/runs/{id}/events")
-    EventList events(@PathVariable UUID id, @RequestParam(defaultValue = "0") @Min(0) long after,
+    RunRequests.EventList events(@PathVariable UUID id, @RequestParam(defaultValue = "0") @Min(0) long after,
             @RequestParam(defaultValue = "500") @Min(1) @Max(5000) int limit) {
         runs.requireExists(id);
-        return new EventList(events.list(id, after, limit));
+        return new RunRequests.EventList(events.list(id, after, limit));
     }
 
     @PostMapping("/runs/{id}/events")

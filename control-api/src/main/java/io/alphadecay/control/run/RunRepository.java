@@ -1,6 +1,8 @@
 package io.alphadecay.control.run;
 
-import io.alphadecay.common.run.RunConfig;
+import io.alphadecay.api.run.Run;
+import io.alphadecay.api.run.RunState;
+import io.alphadecay.api.run.RunConfig;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;

@@ -1,6 +1,9 @@
 package io.alphadecay.control.run;
 
-import io.alphadecay.common.run.RunConfig;
+import io.alphadecay.api.run.Run;
+import io.alphadecay.api.run.RunRequests;
+import io.alphadecay.api.run.RunState;
+import io.alphadecay.api.run.RunConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -89,16 +92,12 @@ public class RunService {
         }
     }
 
-    /** One page of runs, newest first, with the cursor of the next page. */
-    public record Page(List<Run> items, String nextCursor) {
-    }
-
-    public Page list(RunState state, String name, String cursor, int limit) {
+    public RunRequests.Page list(RunState state, String name, String cursor, int limit) {
         List<StoredRun> rows = runs.page(state, name, decodeCursor(cursor), limit + 1);
         boolean more = rows.size() > limit;
         List<StoredRun> page = more ? rows.subList(0, limit) : rows;
         String next = more ? encodeCursor(page.get(page.size() - 1).seq()) : null;
-        return new Page(page.stream().map(StoredRun::run).toList(), next);
+        return new RunRequests.Page(page.stream().map(StoredRun::run).toList(), next);
     }
 
     @Transactional

@@ -1,5 +1,6 @@
 package io.alphadecay.control.metric;
 
+import io.alphadecay.api.metric.MetricPoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 

@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The experiment harness against the real services: a grid of 2 policies × 1 wd0 × 2 seeds of the tiny preset
- * trained by a real trainer, the harness run from the control-api's jar the way the launcher runs it, its results
+ * trained by a real trainer, the harness run from the CLI's jar the way the launcher runs it, its results
  * checked against the runs' metrics read from the API, then the same command again: no new run, same results.
  */
 class ExperimentHarnessTest {
@@ -201,16 +201,15 @@ class ExperimentHarnessTest {
     private record Harness(int exit, String output) {
     }
 
-    /** The harness from the control-api's jar, as the launcher starts it. */
+    /** The harness from the CLI's jar, as the launcher starts it. */
     private static Harness harness(Path grid, Path out) throws Exception {
         Path tokenFile = work.resolve("operator-token");
         Files.writeString(tokenFile, ServiceProcess.OPERATOR_TOKEN);
         Path log = Files.createTempFile(work, "harness", ".log");
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", Path.of("..", "control-api", "target", "control-api.jar").toAbsolutePath().toString(),
-                "-Dloader.main=io.alphadecay.control.cli.Experiment", "-Dalphadecay.experiment.poll-millis=500",
-                "org.springframework.boot.loader.launch.PropertiesLauncher", controlApi.url().toString(),
-                tokenFile.toString(), "--grid", grid.toString(), "--out", out.toString())
+                "-jar", Path.of("..", "cli", "target", "alphadecay-cli.jar").toAbsolutePath().toString(),
+                "experiment", "--api", controlApi.url().toString(), "--token-file", tokenFile.toString(),
+                "--poll-millis", "500", "--grid", grid.toString(), "--out", out.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!process.waitFor(150, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -104,6 +104,8 @@ class LauncherTest {
                     + "built jars and never builds them itself. Build them first with ./mvnw -B -DskipTests package "
                     + "(./mvnw -B verify builds them before the deploy module)");
         }
+        assertTrue(Files.isRegularFile(root.resolve("cli/target/alphadecay-cli.jar")), "No cli/target/"
+                + "alphadecay-cli.jar: build it first with ./mvnw -B -DskipTests package");
         home = work.resolve("launcher home");
         minimalBin = minimalBin(work.resolve("bin"));
         List<ServerSocket> sockets = new ArrayList<>();
@@ -192,10 +194,12 @@ class LauncherTest {
         List<String> inputs = List.of("pom.xml", "db/migration/V1__schema.sql", "common/pom.xml",
                 "common/src/main/java/io/x/Shared.java", "safetensors/src/main/java/io/x/Reader.java",
                 "control-api/src/main/resources/application.yml", "esd-service/src/main/java/io/x/Esd.java",
-                "trainer-service/pom.xml", "trainer-service/src/main/resources/presets/tiny.json");
+                "trainer-service/pom.xml", "trainer-service/src/main/resources/presets/tiny.json",
+                "api/src/main/java/io/x/Wire.java", "cli/pom.xml", "cli/src/main/java/io/x/Command.java");
         List<String> others = List.of("deploy/pom.xml", "deploy/src/test/java/io/x/DeployTest.java",
                 "test-support/pom.xml", "test-support/src/main/java/io/x/Support.java",
                 "control-api/src/test/java/io/x/ApiTest.java", "control-api/src/test/resources/application.yml",
+                "cli/src/test/java/io/x/CommandTest.java", "api/target/classes/io/x/Wire.class",
                 "control-api/target/generated-sources/io/x/Generated.java", "target/classes/Stray.java",
                 "bench/esd/Bench.java", "helm/values.yml", "docs/schema.sql", ".alphadecay/run/control-api.log");
         Instant now = Instant.now();
@@ -205,6 +209,7 @@ class LauncherTest {
         for (String service : SERVICES) {
             touch(write(tree.resolve(service + "/target/" + service + ".jar"), "jar"), now.minus(Duration.ofHours(1)));
         }
+        touch(write(tree.resolve("cli/target/alphadecay-cli.jar"), "jar"), now.minus(Duration.ofHours(1)));
         for (String other : others) {
             touch(write(tree.resolve(other), "x"), now);
         }
@@ -316,6 +321,28 @@ class LauncherTest {
             assertThat(lines).as(result.toString()).anyMatch(line -> line.matches(
                     Pattern.quote(RUN_NAME) + " +FAILED +step +0 / 20 +" + Pattern.quote(runId)));
         }
+    }
+
+    @Test
+    @Order(12)
+    void runsAndCompareGoThroughTheCli() throws IOException {
+        assumeTrue(started, "the services did not start");
+        Result list = launcher(true, QUICK, "runs", "list", "--name", RUN_NAME);
+        assertThat(list.exit()).as(list.toString()).isZero();
+        assertThat(list.stdout()).contains(runId, "FAILED");
+
+        Result logs = launcher(false, QUICK, "runs", "logs", runId);
+        assertThat(logs.exit()).as(logs.toString()).isZero();
+        assertThat(logs.stdout()).contains("no-such-dataset");
+
+        Result compare = launcher(false, QUICK, "compare", runId, UUID.randomUUID().toString());
+        assertThat(compare.exit()).as(compare.toString()).isNotZero();
+        assertThat(compare.stderr().lines().toList()).as(compare.toString()).singleElement().asString()
+                .contains("refused it (404)");
+
+        Result help = launcher(true, QUICK, "runs", "--help");
+        assertThat(help.exit()).as(help.toString()).isZero();
+        assertThat(help.stdout()).contains("Usage: alphadecay runs", "list", "show", "create", "cancel", "logs");
     }
 
     @Test

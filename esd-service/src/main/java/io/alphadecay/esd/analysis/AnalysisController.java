@@ -1,5 +1,6 @@
 package io.alphadecay.esd.analysis;
 
+import io.alphadecay.api.analysis.AnalysisResult;
 import java.io.IOException;
 
 import io.alphadecay.common.web.ApiException;

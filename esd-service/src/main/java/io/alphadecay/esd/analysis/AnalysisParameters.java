@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.alphadecay.common.web.ApiException;
-import io.alphadecay.common.web.ApiException.FieldError;
-import io.alphadecay.esd.spectrum.Estimator;
+import io.alphadecay.api.problem.FieldError;
+import io.alphadecay.api.analysis.Estimator;
 
 /**
  * What an analysis is asked to do: read from the checkpoint's {@code __metadata__} and overridden by query

@@ -1,5 +1,6 @@
 package io.alphadecay.esd.analysis;
 
+import io.alphadecay.api.analysis.AnalysisResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.ExecutorService;
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.alphadecay.common.web.ApiException;
 import io.alphadecay.esd.config.EsdProperties;
 import io.alphadecay.esd.report.ControlApiReporter;
-import io.alphadecay.esd.report.ReportOutcome;
+import io.alphadecay.api.analysis.ReportOutcome;
 import io.alphadecay.safetensors.MalformedCheckpointException;
 import io.alphadecay.esd.spectrum.SpectralAnalyzer;
 import io.micrometer.core.instrument.Counter;
@@ -105,8 +106,7 @@ class AnalysisService {
         if (result.step() == null) {
             return ReportOutcome.skipped("no step");
         }
-        return reporter.report(result.runId(), new ControlApiReporter.Payload(result.step(), result.estimator(),
-                result.policy(), result.wd0(), result.s1(), result.s2(), result.timings().totalMs(), result.modules()));
+        return reporter.report(result);
     }
 
     @PreDestroy

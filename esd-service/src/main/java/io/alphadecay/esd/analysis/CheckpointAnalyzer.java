@@ -1,5 +1,10 @@
 package io.alphadecay.esd.analysis;
 
+import io.alphadecay.api.analysis.DecayPolicy;
+import io.alphadecay.api.analysis.ModuleAnalysis;
+import io.alphadecay.api.model.LlamaModules;
+import io.alphadecay.api.analysis.ModuleType;
+import io.alphadecay.api.analysis.AnalysisResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -10,15 +15,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
-import io.alphadecay.esd.analysis.AnalysisResult.Skipped;
+import io.alphadecay.api.analysis.AnalysisResult.Skipped;
 import io.alphadecay.esd.config.EsdProperties;
 import io.alphadecay.safetensors.CountingInputStream;
 import io.alphadecay.safetensors.MalformedCheckpointException;
 import io.alphadecay.safetensors.SafetensorsHeader;
 import io.alphadecay.safetensors.TensorDecoder;
 import io.alphadecay.safetensors.TensorInfo;
-import io.alphadecay.esd.spectrum.DecayPolicy;
-import io.alphadecay.esd.spectrum.Estimator;
+import io.alphadecay.esd.spectrum.DecayFormula;
+import io.alphadecay.api.analysis.Estimator;
 import io.alphadecay.esd.spectrum.SpectralStats;
 
 /**
@@ -28,7 +33,7 @@ import io.alphadecay.esd.spectrum.SpectralStats;
  */
 final class CheckpointAnalyzer {
 
-    private static final List<String> TYPE_ORDER = List.of("q", "k", "v", "o", "gate", "up", "down", "other");
+    private static final List<String> TYPE_ORDER = ModuleType.wireNames();
 
     private final ExecutorService workers;
     private final int inFlightPerAnalysis;
@@ -57,7 +62,7 @@ final class CheckpointAnalyzer {
 
         Semaphore slots = new Semaphore(inFlightPerAnalysis);
         List<Future<Computed>> pending = new ArrayList<>();
-        List<ModuleResult> direct = new ArrayList<>();
+        List<ModuleAnalysis> direct = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         try {
             for (TensorInfo tensor : header.tensors()) {
@@ -103,7 +108,7 @@ final class CheckpointAnalyzer {
                 throw new MalformedCheckpointException("trailing-bytes",
                         "The body continues past the " + header.dataBytes() + " data bytes its header declares");
             }
-            List<ModuleResult> modules = new ArrayList<>(direct);
+            List<ModuleAnalysis> modules = new ArrayList<>(direct);
             double compute = 0;
             double slowest = 0;
             for (Future<Computed> future : pending) {
@@ -113,8 +118,8 @@ final class CheckpointAnalyzer {
                 slowest = Math.max(slowest, computed.millis());
             }
             modules = assignDecays(modules, params);
-            modules.sort(Comparator.comparing((ModuleResult m) -> m.layer() == null ? Integer.MAX_VALUE : m.layer())
-                    .thenComparing(m -> TYPE_ORDER.indexOf(m.type())).thenComparing(ModuleResult::name));
+            modules.sort(Comparator.comparing((ModuleAnalysis m) -> m.layer() == null ? Integer.MAX_VALUE : m.layer())
+                    .thenComparing(m -> TYPE_ORDER.indexOf(m.type())).thenComparing(ModuleAnalysis::name));
             double total = (System.nanoTime() - started) / 1e6;
             return new AnalysisResult(params.runId(), params.step(), params.estimator().wireName(), params.policy(),
                     params.wd0(), params.s1(), params.s2(), List.copyOf(modules), List.copyOf(skipped), in.count(),
@@ -141,20 +146,20 @@ final class CheckpointAnalyzer {
         return null;
     }
 
-    private static ModuleResult unanalysed(TensorInfo tensor, String status) {
+    private static ModuleAnalysis unanalysed(TensorInfo tensor, String status) {
         int rows = (int) tensor.shape()[0];
         int cols = (int) tensor.shape()[1];
-        return new ModuleResult(tensor.name(), ModuleSelector.layer(tensor.name()), ModuleSelector.type(tensor.name()),
+        return new ModuleAnalysis(tensor.name(), LlamaModules.layer(tensor.name()), LlamaModules.type(tensor.name()).wireName(),
                 rows, cols, Math.min(rows, cols), null, null, null, null, null, null, null, status, null);
     }
 
-    private static List<ModuleResult> assignDecays(List<ModuleResult> modules, AnalysisParameters params) {
-        double[] alphas = modules.stream().filter(ModuleResult::ok).mapToDouble(ModuleResult::alpha).toArray();
-        double[] decays = params.policy().equals("uniform") ? DecayPolicy.uniform(alphas.length, params.wd0())
-                : DecayPolicy.alphaDecay(alphas, params.wd0(), params.s1(), params.s2());
-        List<ModuleResult> assigned = new ArrayList<>(modules.size());
+    private static List<ModuleAnalysis> assignDecays(List<ModuleAnalysis> modules, AnalysisParameters params) {
+        double[] alphas = modules.stream().filter(ModuleAnalysis::ok).mapToDouble(ModuleAnalysis::alpha).toArray();
+        double[] decays = DecayPolicy.of(params.policy()) == DecayPolicy.UNIFORM ? DecayFormula.uniform(alphas.length, params.wd0())
+                : DecayFormula.alphaDecay(alphas, params.wd0(), params.s1(), params.s2());
+        List<ModuleAnalysis> assigned = new ArrayList<>(modules.size());
         int next = 0;
-        for (ModuleResult module : modules) {
+        for (ModuleAnalysis module : modules) {
             assigned.add(module.ok() ? module.withWeightDecay(decays[next++]) : module);
         }
         return assigned;
@@ -163,16 +168,16 @@ final class CheckpointAnalyzer {
     /** A finished spectral computation of one module. */
     private record Computed(TensorInfo tensor, SpectralStats stats, double millis) {
 
-        ModuleResult result() {
+        ModuleAnalysis result() {
             int rows = (int) tensor.shape()[0];
             int cols = (int) tensor.shape()[1];
             String name = tensor.name();
             if (!Double.isFinite(stats.alpha())) {
-                return new ModuleResult(name, ModuleSelector.layer(name), ModuleSelector.type(name), rows, cols,
+                return new ModuleAnalysis(name, LlamaModules.layer(name), LlamaModules.type(name).wireName(), rows, cols,
                         stats.numEigs(), null, null, null, finite(stats.lambdaMax()), finite(stats.stableRank()),
                         finite(stats.logSpectralNorm()), null, "invalid", null);
             }
-            return new ModuleResult(name, ModuleSelector.layer(name), ModuleSelector.type(name), rows, cols,
+            return new ModuleAnalysis(name, LlamaModules.layer(name), LlamaModules.type(name).wireName(), rows, cols,
                     stats.numEigs(), stats.alpha(), stats.xmin(), finite(stats.ksDistance()), stats.lambdaMax(),
                     finite(stats.stableRank()), finite(stats.logSpectralNorm()), finite(stats.alphaWeighted()), "ok",
                     null);

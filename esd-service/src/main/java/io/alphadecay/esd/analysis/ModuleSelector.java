@@ -1,16 +1,12 @@
 package io.alphadecay.esd.analysis;
 
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import io.alphadecay.common.web.ApiException;
 
-/** Which parameters are analysed, and the layer and module type read from a HuggingFace LLaMA name. */
+/** Which parameters an analysis takes: the configured (or the request's) include and exclude patterns. */
 final class ModuleSelector {
-
-    private static final Pattern LAYER = Pattern.compile("(?:^|\\.)layers\\.(\\d{1,6})\\.");
-    private static final Pattern TYPE = Pattern.compile("(?:^|\\.)(q|k|v|o|gate|up|down)_proj(?:\\.|$)");
 
     private final Pattern include;
     private final Pattern exclude;
@@ -27,16 +23,6 @@ final class ModuleSelector {
 
     boolean selects(String name) {
         return include.matcher(name).matches() && (exclude == null || !exclude.matcher(name).matches());
-    }
-
-    static Integer layer(String name) {
-        Matcher m = LAYER.matcher(name);
-        return m.find() ? Integer.valueOf(m.group(1)) : null;
-    }
-
-    static String type(String name) {
-        Matcher m = TYPE.matcher(name);
-        return m.find() ? m.group(1) : "other";
     }
 
     private static Pattern compile(String regex, String field, String source) {

@@ -1,5 +1,6 @@
 package io.alphadecay.esd.config;
 
+import io.alphadecay.api.model.LlamaModules;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +36,8 @@ public record EsdProperties(
             @DefaultValue("34359738368") long maxCheckpointBytes,
             @DefaultValue("104857600") int maxHeaderBytes,
             @DefaultValue("50") int minEigenvalues,
-            @DefaultValue(ModuleSelection.DEFAULT_INCLUDE) String include,
-            @DefaultValue(ModuleSelection.DEFAULT_EXCLUDE) String exclude) {
+            @DefaultValue(LlamaModules.PROJECTIONS) String include,
+            @DefaultValue(LlamaModules.EXCLUDED) String exclude) {
 
         public int effectiveWorkers() {
             return workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
@@ -45,16 +46,5 @@ public record EsdProperties(
 
     public record Report(@DefaultValue("3") int attempts, @DefaultValue("200ms") Duration initialBackoff,
             @DefaultValue("10s") Duration timeout) {
-    }
-
-    /** The default module filter, kept here so configuration and code agree on one definition. */
-    public static final class ModuleSelection {
-
-        public static final String DEFAULT_INCLUDE =
-                "model\\.layers\\.\\d+\\.(self_attn\\.[qkvo]_proj|mlp\\.(gate|up|down)_proj)\\.weight";
-        public static final String DEFAULT_EXCLUDE = "model\\.layers\\.0\\.self_attn\\.q_proj\\.weight";
-
-        private ModuleSelection() {
-        }
     }
 }

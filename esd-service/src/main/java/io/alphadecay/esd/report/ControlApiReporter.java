@@ -1,25 +1,22 @@
 package io.alphadecay.esd.report;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
+import io.alphadecay.api.analysis.AnalysisResult;
+import io.alphadecay.api.analysis.NewAnalysis;
+import io.alphadecay.api.analysis.ReportOutcome;
+import io.alphadecay.api.client.ApiCallException;
+import io.alphadecay.api.client.ControlApiClient;
+import io.alphadecay.api.client.Refused;
+import io.alphadecay.api.client.RetryPolicy;
 import io.alphadecay.common.security.Tokens;
 import io.alphadecay.esd.config.EsdProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Posts analyses to the control-api with the service token, retrying transport failures and 5xx answers with
- * exponential backoff. A failure never fails the analysis: the caller still gets its result, and the failure is
+ * Posts analyses to the control-api with the service token, retrying an unreachable, failing or busy control-api
+ * with exponential backoff. A failure never fails the analysis: the caller still gets its result, and the failure is
  * logged and counted.
  */
 @Component
@@ -27,66 +24,41 @@ public class ControlApiReporter {
 
     private static final Logger log = LoggerFactory.getLogger(ControlApiReporter.class);
 
-    private final HttpClient client;
-    private final URI base;
-    private final String token;
-    private final EsdProperties.Report settings;
-    private final JsonMapper json;
+    /** Retries of the report being sent on this thread: the listener runs on the caller's thread. */
+    private final ThreadLocal<int[]> retries = ThreadLocal.withInitial(() -> new int[1]);
+    private final ControlApiClient client;
+    private final int attempts;
     private final MeterRegistry registry;
 
-    ControlApiReporter(EsdProperties properties, Tokens tokens, JsonMapper json, MeterRegistry registry) {
-        this.settings = properties.report();
-        this.client = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
-        this.base = properties.controlApiUrl();
-        this.token = tokens.serviceToken();
-        this.json = json;
+    ControlApiReporter(EsdProperties properties, Tokens tokens, MeterRegistry registry) {
+        EsdProperties.Report settings = properties.report();
+        this.attempts = settings.attempts();
+        this.client = ControlApiClient.builder(properties.controlApiUrl(), tokens.serviceToken())
+                .optConnectTimeout(settings.timeout()).optRequestTimeout(settings.timeout())
+                .optRetry(RetryPolicy.attempts(settings.attempts(), settings.initialBackoff()))
+                .optRetryListener((call, failed, pause, cause) -> retries.get()[0] = failed).build();
         this.registry = registry;
     }
 
-    /** The body the control-api takes at {@code POST /api/v1/runs/{id}/analyses}. */
-    public record Payload(long step, String estimator, String policy, double wd0, double s1, double s2,
-            double durationMs, List<?> modules) {
-    }
-
-    public ReportOutcome report(String runId, Payload payload) {
-        URI uri = base.resolve("/api/v1/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8) + "/analyses");
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(settings.timeout())
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(payload))).build();
-        long backoff = settings.initialBackoff().toMillis();
-        String last = "not attempted";
-        for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
-            try {
-                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                int status = response.statusCode();
-                if (status / 100 == 2) {
-                    return new ReportOutcome("reported", attempt, "stored by the control-api");
-                }
-                last = "the control-api answered " + status;
-                if (status / 100 == 4 && status != 429) {
-                    // The control-api refused this analysis; sending it again would not change that.
-                    return failed("rejected", attempt, last + ": " + abbreviate(response.body()), runId);
-                }
-            }
-            catch (IOException ex) {
-                last = "the control-api is unreachable (" + ex.getClass().getSimpleName() + ")";
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                return failed("interrupted", attempt, "interrupted while reporting", runId);
-            }
-            if (attempt < settings.attempts()) {
-                try {
-                    Thread.sleep(backoff);
-                }
-                catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    return failed("interrupted", attempt, "interrupted while reporting", runId);
-                }
-                backoff *= 2;
-            }
+    /** Reports an analysis that names its run and step. */
+    public ReportOutcome report(AnalysisResult result) {
+        retries.get()[0] = 0;
+        NewAnalysis analysis = new NewAnalysis(result.step(), result.estimator(), result.policy(), result.wd0(),
+                result.s1(), result.s2(), result.timings().totalMs(), result.modules());
+        try {
+            client.reportAnalysis(result.runId(), analysis);
+            return new ReportOutcome("reported", retries.get()[0] + 1, "stored by the control-api");
         }
-        return failed("unreachable", settings.attempts(), last, runId);
+        catch (Refused ex) {
+            // The control-api refused this analysis; sending it again would not change that.
+            return failed("rejected", retries.get()[0] + 1, ex.getMessage(), result.runId());
+        }
+        catch (ApiCallException ex) { // unavailable, after every attempt
+            if (Thread.currentThread().isInterrupted()) {
+                return failed("interrupted", retries.get()[0] + 1, "interrupted while reporting", result.runId());
+            }
+            return failed("unreachable", attempts, ex.getMessage(), result.runId());
+        }
     }
 
     private ReportOutcome failed(String kind, int attempts, String detail, String runId) {
@@ -94,9 +66,5 @@ public class ControlApiReporter {
         log.warn("Could not report the analysis of run {} to the control-api after {} attempt(s): {}", runId, attempts,
                 detail);
         return new ReportOutcome("failed", attempts, detail);
-    }
-
-    private static String abbreviate(String body) {
-        return body == null ? "" : body.length() > 300 ? body.substring(0, 300) + "…" : body;
     }
 }

@@ -1,5 +1,7 @@
 package io.alphadecay.esd.spectrum;
 
+import io.alphadecay.api.analysis.Estimator;
+
 /**
  * Spectral statistics of one weight matrix: its eigenvalue spectrum, a power-law fit and the norms derived from it.
  * Thread-safe and stateless; meant to be called for one module per task from a bounded worker pool.

@@ -1,5 +1,7 @@
 package io.alphadecay.esd.analysis;
 
+import io.alphadecay.api.model.LlamaModules;
+import io.alphadecay.api.analysis.AnalysisResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -59,8 +61,8 @@ class StreamingBoundsTest {
                     Math.log10(2.0), (2.0 + analysed.get() * 0.01) * Math.log10(2.0));
         };
         EsdProperties.Analysis settings = new EsdProperties.Analysis(WORKERS, 1, java.time.Duration.ofSeconds(1),
-                Long.MAX_VALUE, 1 << 20, 50, EsdProperties.ModuleSelection.DEFAULT_INCLUDE,
-                EsdProperties.ModuleSelection.DEFAULT_EXCLUDE);
+                Long.MAX_VALUE, 1 << 20, 50, LlamaModules.PROJECTIONS,
+                LlamaModules.EXCLUDED);
         CheckpointAnalyzer analyzer = new CheckpointAnalyzer(pool, settings, slow);
 
         InputStream body = lazyCheckpoint(alive, peak);

@@ -1,5 +1,6 @@
 package io.alphadecay.esd.spectrum;
 
+import io.alphadecay.api.analysis.Estimator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

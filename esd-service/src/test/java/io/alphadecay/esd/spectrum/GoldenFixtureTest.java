@@ -1,5 +1,6 @@
 package io.alphadecay.esd.spectrum;
 
+import io.alphadecay.api.analysis.Estimator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
@@ -85,7 +86,7 @@ class GoldenFixtureTest {
             alphas[i] = analyzer.analyze(m.values(), m.rows(), m.cols(), Estimator.MEDIAN_HILL).alpha();
         }
 
-        double[] decays = DecayPolicy.alphaDecay(alphas, expected.get("wd0").asDouble(), expected.get("s1").asDouble(),
+        double[] decays = DecayFormula.alphaDecay(alphas, expected.get("wd0").asDouble(), expected.get("s1").asDouble(),
                 expected.get("s2").asDouble());
 
         for (int i = 0; i < alphas.length; i++) {

@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import io.alphadecay.common.run.RunConfig;
+import io.alphadecay.api.run.RunConfig;
 import io.alphadecay.trainer.model.NamedParameter;
 
 /**

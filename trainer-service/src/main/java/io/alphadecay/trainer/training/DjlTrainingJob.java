@@ -20,7 +20,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import io.alphadecay.common.run.RunConfig;
+import io.alphadecay.api.run.RunConfig;
 import io.alphadecay.trainer.checkpoint.CheckpointStore;
 import io.alphadecay.trainer.client.ControlApiClient;
 import io.alphadecay.trainer.client.EsdClient;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import io.alphadecay.common.run.RunConfig;
+import io.alphadecay.api.run.RunConfig;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 

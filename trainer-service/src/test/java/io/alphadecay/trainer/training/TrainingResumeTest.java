@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import ai.djl.Device;
-import io.alphadecay.common.run.RunConfig;
+import io.alphadecay.api.run.RunConfig;
 import io.alphadecay.trainer.checkpoint.CheckpointStore;
 import io.alphadecay.trainer.client.ControlApiClient;
 import io.alphadecay.trainer.client.EsdClient;

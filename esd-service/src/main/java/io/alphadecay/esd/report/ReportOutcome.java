@@ -1,9 +1,0 @@
-package io.alphadecay.esd.report;
-
-/** What became of posting an analysis to the control-api: {@code reported}, {@code failed} or {@code skipped}. */
-public record ReportOutcome(String status, int attempts, String detail) {
-
-    public static ReportOutcome skipped(String why) {
-        return new ReportOutcome("skipped", 0, why);
-    }
-}
