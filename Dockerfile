@@ -1,7 +1,8 @@
 # Images of the three services, one target each:
 #   docker build --target control-api .        (also esd-service, trainer-service, trainer-service-gpu)
 # One multi-stage file rather than one per module: the jars come out of a single Maven reactor build (the services
-# share common/ and safetensors/), so one build stage compiles everything once and each target copies its own jar.
+# share api/, common/ and safetensors/), so one build stage compiles everything once and each target copies its
+# own jar.
 # Needs BuildKit (the default of current Docker and of `docker compose`) for the Maven cache mount.
 
 ARG JDK_IMAGE=eclipse-temurin:17-jdk-noble

@@ -1,5 +1,6 @@
 package io.alphadecay.cli;
 
+import io.alphadecay.api.analysis.DecayPolicy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -43,7 +44,8 @@ import picocli.CommandLine.Spec;
                 + "watch them and compare them (./alphadecay quickstart starts the services first).")
 public final class Quickstart implements Callable<Integer> {
 
-    private static final List<String> POLICIES = List.of("alphadecay", "uniform");
+    private static final List<String> POLICIES = List.of(DecayPolicy.ALPHADECAY.wireName(),
+            DecayPolicy.UNIFORM.wireName());
 
     @Mixin
     private Connection connection;
@@ -137,7 +139,7 @@ public final class Quickstart implements Callable<Integer> {
         String eta = progress.etaSeconds() == null ? "" : String.format(Locale.ROOT, " ETA %ds",
                 progress.etaSeconds().longValue());
         String spread = "";
-        if ("alphadecay".equals(policy)) {
+        if (DecayPolicy.ALPHADECAY.wireName().equals(policy)) {
             List<Analysis> analyses = client.analyses(run.id(), false);
             if (!analyses.isEmpty()) {
                 Analysis.Summary summary = analyses.get(analyses.size() - 1).summary();

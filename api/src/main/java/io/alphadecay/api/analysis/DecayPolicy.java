@@ -1,6 +1,7 @@
 package io.alphadecay.api.analysis;
 
 import java.util.Arrays;
+import java.util.List;
 
 /** How a run's weight decay is set: the policy named in {@code decay.policy} of its configuration. */
 public enum DecayPolicy {
@@ -26,6 +27,11 @@ public enum DecayPolicy {
 
     public String wireName() {
         return wireName;
+    }
+
+    /** Every policy's wire name. */
+    public static List<String> wireNames() {
+        return Arrays.stream(values()).map(DecayPolicy::wireName).toList();
     }
 
     /** The policy with this wire name; a name the validation lets through always has one. */

@@ -25,7 +25,6 @@ import io.alphadecay.api.run.RunConfig;
 import io.alphadecay.api.run.RunEvent;
 import io.alphadecay.api.run.RunRequests;
 import io.alphadecay.api.run.RunState;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The control-api's REST API as typed calls, for the workers (service token) and for people's tools (operator
@@ -184,14 +183,20 @@ public final class ControlApiClient {
         return http.send(ServiceHttp.Call.get("/api/v1/reports/compare?runs=" + ids).accepting("text/html")).body();
     }
 
+    /** What {@code /actuator/info} says of the build; fields the control-api does not publish are null. */
+    private record Info(Build build) {
+
+        record Build(String version, String time) {
+        }
+    }
+
     /** The control-api's build version and time from {@code /actuator/info}, when it publishes them. */
     public Optional<String> buildDescription() throws ApiCallException {
-        JsonNode build = http.read(ServiceHttp.Call.get("/actuator/info"), JsonNode.class).path("build");
-        if (!build.path("version").isString()) {
+        Info.Build build = http.read(ServiceHttp.Call.get("/actuator/info"), Info.class).build();
+        if (build == null || build.version() == null) {
             return Optional.empty();
         }
-        String time = build.path("time").isString() ? " (built " + build.get("time").asString() + ")" : "";
-        return Optional.of(build.get("version").asString() + time);
+        return Optional.of(build.version() + (build.time() == null ? "" : " (built " + build.time() + ")"));
     }
 
     private static String runPath(UUID run) {

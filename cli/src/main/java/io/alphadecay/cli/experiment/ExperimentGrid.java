@@ -1,5 +1,6 @@
 package io.alphadecay.cli.experiment;
 
+import io.alphadecay.api.analysis.DecayPolicy;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 record ExperimentGrid(String name, Map<String, Object> base, List<String> policies, List<Double> weightDecays,
         List<Long> seeds, String text) {
 
-    static final List<String> POLICIES = List.of("uniform", "alphadecay", "none");
+    private static final String NONE = DecayPolicy.NONE.wireName();
     private static final Set<String> KEYS = Set.of("name", "base", "policies", "weightDecays", "seeds");
     private static final JsonMapper CANONICAL = JsonMapper.builder().build();
 
@@ -83,7 +84,7 @@ record ExperimentGrid(String name, Map<String, Object> base, List<String> polici
         String name = name(file, map.get("name"));
         Map<String, Object> base = base(file, map.get("base"));
         List<String> policies = policies(file, map.get("policies"));
-        boolean decays = policies.stream().anyMatch(p -> !"none".equals(p));
+        boolean decays = policies.stream().anyMatch(p -> !NONE.equals(p));
         List<Double> weightDecays = weightDecays(file, map.get("weightDecays"), decays);
         List<Long> seeds = seeds(file, map.get("seeds"));
         return new ExperimentGrid(name, base, policies, weightDecays, seeds, text);
@@ -93,7 +94,7 @@ record ExperimentGrid(String name, Map<String, Object> base, List<String> polici
     List<Cell> cells() {
         List<Cell> cells = new ArrayList<>();
         for (String policy : policies) {
-            List<Double> decays = "none".equals(policy) ? List.of(0.0) : weightDecays;
+            List<Double> decays = NONE.equals(policy) ? List.of(0.0) : weightDecays;
             for (double wd0 : decays) {
                 for (long seed : seeds) {
                     cells.add(new Cell(policy, wd0, seed));
@@ -202,8 +203,8 @@ record ExperimentGrid(String name, Map<String, Object> base, List<String> polici
         Set<String> policies = new LinkedHashSet<>();
         for (int i = 0; i < list.size(); i++) {
             String policy = String.valueOf(list.get(i));
-            if (!POLICIES.contains(policy)) {
-                throw new GridException(file, "policies[" + i + "]", "must be one of uniform, alphadecay, none (got '"
+            if (!DecayPolicy.wireNames().contains(policy)) {
+                throw new GridException(file, "policies[" + i + "]", "must be " + DecayPolicy.NAMES + " (got '"
                         + policy + "')");
             }
             if (!policies.add(policy)) {

@@ -1,5 +1,6 @@
 package io.alphadecay.cli.experiment;
 
+import io.alphadecay.api.analysis.DecayPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +30,8 @@ record ExperimentSummary(Map<String, Map<Double, Summary>> cells, Map<Double, Pa
     static final List<String> ATTENTION_QK = List.of("q", "k");
     static final List<String> MLP = List.of("gate", "up", "down");
 
-    static final String TREATMENT = "alphadecay";
-    static final String REFERENCE = "uniform";
+    static final String TREATMENT = DecayPolicy.ALPHADECAY.wireName();
+    static final String REFERENCE = DecayPolicy.UNIFORM.wireName();
     private static final List<String> KEYS = Stream.concat(RunResult.TYPES.stream(), Stream.of(RunResult.ALL)).toList();
 
     static ExperimentSummary of(ExperimentGrid grid, List<RunResult> results) {

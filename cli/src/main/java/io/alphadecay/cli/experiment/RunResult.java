@@ -1,5 +1,6 @@
 package io.alphadecay.cli.experiment;
 
+import io.alphadecay.api.run.RunState;
 import io.alphadecay.api.analysis.ModuleType;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ record RunResult(String id, String name, String policy, double wd0, long seed, S
     static final String ALL = "all";
 
     boolean succeeded() {
-        return "SUCCEEDED".equals(state);
+        return RunState.SUCCEEDED.name().equals(state);
     }
 
     /** Mean α by module type at the last analysis, or an empty map without analyses. */

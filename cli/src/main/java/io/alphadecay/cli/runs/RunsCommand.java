@@ -26,6 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -171,7 +172,8 @@ public final class RunsCommand {
         public Integer call() throws ApiCallException {
             RunConfig config = RunFiles.read(file);
             if (name != null) {
-                Map<String, Object> fields = JSON.convertValue(config, Map.class);
+                Map<String, Object> fields = JSON.convertValue(config, new TypeReference<Map<String, Object>>() {
+                });
                 fields.put("name", name);
                 config = RunFiles.config(fields);
             }

@@ -80,7 +80,7 @@ class ExperimentGridTest {
         assertRefused(GRID.replace("name: g1\n", ""), "grid.yaml: name: is required");
         assertRefused(GRID + "seed: 3\n", "grid.yaml: seed: unknown key");
         assertRefused(GRID.replace("[uniform, alphadecay, none]", "[uniform, adamw]"),
-                "grid.yaml: policies[1]: must be one of uniform, alphadecay, none (got 'adamw')");
+                "grid.yaml: policies[1]: must be none, uniform or alphadecay (got 'adamw')");
         assertRefused(GRID.replace("[uniform, alphadecay, none]", "[uniform, uniform]"),
                 "grid.yaml: policies[1]: 'uniform' is listed twice");
         assertRefused(GRID.replace("[uniform, alphadecay, none]", "[]"), "grid.yaml: policies: must be a non-empty list");
