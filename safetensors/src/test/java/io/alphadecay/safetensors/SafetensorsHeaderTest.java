@@ -1,4 +1,4 @@
-package io.alphadecay.esd.safetensors;
+package io.alphadecay.safetensors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,44 +7,41 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
 
-import io.alphadecay.esd.support.CheckpointBuilder;
-import io.alphadecay.safetensors.DType;
-import io.alphadecay.safetensors.MalformedCheckpointException;
-import io.alphadecay.safetensors.SafetensorsHeader;
-import io.alphadecay.safetensors.TensorInfo;
 import org.junit.jupiter.api.Test;
 
 class SafetensorsHeaderTest {
 
     @Test
     void readsTheGoldenHeaderInDataOrder() throws Exception {
-        try (InputStream in = Files.newInputStream(CheckpointBuilder.golden("golden-small.safetensors"))) {
+        try (InputStream in = Files.newInputStream(TestFiles.golden("golden-small.safetensors"))) {
             SafetensorsHeader header = SafetensorsHeader.read(in, 1 << 20);
 
             assertThat(header.metadata()).containsEntry("run_id", "golden").containsEntry("step", "500");
             assertThat(header.tensors()).hasSize(9);
             assertThat(header.tensors().get(0).name()).isEqualTo("model.embed_tokens.weight");
             assertThat(header.tensors()).extracting(TensorInfo::dtype).contains(DType.F32, DType.BF16, DType.F16);
-            assertThat(header.dataBytes()).isEqualTo(Files.size(CheckpointBuilder.golden("golden-small.safetensors"))
+            assertThat(header.dataBytes()).isEqualTo(Files.size(TestFiles.golden("golden-small.safetensors"))
                     - 8 - 960);
         }
     }
 
     @Test
-    void refusesATruncatedPrefixOrHeader() {
+    void refusesATruncatedPrefixOrHeader() throws Exception {
         assertKind(new byte[] { 1, 2, 3 }, "truncated");
-        byte[] full = new CheckpointBuilder().gaussian("w", 4, 4, 1, 1).build();
+        byte[] full = TestFiles.written(Map.of(), List.of(new FloatTensor("w", new long[] {4, 4}, new float[16])));
         byte[] cut = java.util.Arrays.copyOf(full, 20);
         assertKind(cut, "truncated");
     }
 
     @Test
     void refusesAHeaderLengthOutOfRange() {
-        byte[] huge = CheckpointBuilder.assemble("{}".getBytes(StandardCharsets.UTF_8), new byte[0]);
+        byte[] huge = TestFiles.assemble("{}".getBytes(StandardCharsets.UTF_8), new byte[0]);
         huge[7] = 0x7f;
         assertKind(huge, "header-length");
-        assertKind(CheckpointBuilder.assemble(new byte[1], new byte[0]), "header-length");
+        assertKind(TestFiles.assemble(new byte[1], new byte[0]), "header-length");
     }
 
     @Test
@@ -75,7 +72,7 @@ class SafetensorsHeaderTest {
     }
 
     private static byte[] header(String json) {
-        return CheckpointBuilder.assemble(json.getBytes(StandardCharsets.UTF_8), new byte[64]);
+        return TestFiles.assemble(json.getBytes(StandardCharsets.UTF_8), new byte[64]);
     }
 
     private static void assertKind(byte[] file, String kind) {

@@ -1,5 +1,6 @@
 package io.alphadecay.trainer.checkpoint;
 
+import io.alphadecay.trainer.data.Dirs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -19,7 +20,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import io.alphadecay.trainer.data.Dirs;
 
 /**
  * Full training checkpoints under {@code root/{run}/{step}}, one folder each. A checkpoint is written into a

@@ -10,12 +10,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** Message digests of files and strings. */
-final class Hashes {
+public final class Hashes {
 
     private Hashes() {
     }
 
-    static MessageDigest digest(String algorithm) {
+    public static MessageDigest digest(String algorithm) {
         try {
             return MessageDigest.getInstance(algorithm);
         }
@@ -24,7 +24,7 @@ final class Hashes {
         }
     }
 
-    static byte[] file(String algorithm, Path file) throws IOException {
+    public static byte[] file(String algorithm, Path file) throws IOException {
         MessageDigest digest = digest(algorithm);
         byte[] buffer = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
@@ -35,11 +35,11 @@ final class Hashes {
         return digest.digest();
     }
 
-    static String sha256Hex(Path file) throws IOException {
+    public static String sha256Hex(Path file) throws IOException {
         return HexFormat.of().formatHex(file("SHA-256", file));
     }
 
-    static String sha256Hex(String text) {
+    public static String sha256Hex(String text) {
         return HexFormat.of().formatHex(digest("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -1,5 +1,12 @@
 package io.alphadecay.trainer.data;
 
+import io.alphadecay.trainer.data.source.DefaultCorpus;
+import io.alphadecay.trainer.data.tokenizer.DefaultTokenizer;
+import io.alphadecay.trainer.data.tokens.TokenBatches;
+import io.alphadecay.trainer.data.tokens.TokenCache;
+import io.alphadecay.trainer.data.tokens.TokenFile;
+import io.alphadecay.trainer.data.tokenizer.TokenizerInfo;
+import io.alphadecay.trainer.data.source.UserCorpus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,8 @@
 package io.alphadecay.trainer.training;
 
+import io.alphadecay.trainer.data.Dirs;
+import io.alphadecay.trainer.data.tokens.TokenBatches;
+import io.alphadecay.trainer.data.TrainingData;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -21,21 +24,19 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.alphadecay.api.run.RunConfig;
+import io.alphadecay.safetensors.SafetensorsFile;
+import io.alphadecay.safetensors.SafetensorsWriter;
 import io.alphadecay.trainer.checkpoint.CheckpointStore;
 import io.alphadecay.trainer.client.ControlApiClient;
 import io.alphadecay.trainer.client.EsdClient;
-import io.alphadecay.trainer.data.Dirs;
-import io.alphadecay.trainer.data.TokenBatches;
-import io.alphadecay.trainer.data.TrainingData;
 import io.alphadecay.trainer.model.LlamaConfig;
 import io.alphadecay.trainer.model.LlamaModel;
 import io.alphadecay.trainer.model.NamedParameter;
+import io.alphadecay.trainer.model.SafetensorsArrays;
 import io.alphadecay.trainer.optim.AdamMode;
 import io.alphadecay.trainer.optim.GradientClipping;
 import io.alphadecay.trainer.optim.LearningRateSchedule;
 import io.alphadecay.trainer.optim.ModuleWiseAdam;
-import io.alphadecay.trainer.safetensors.SafetensorsReader;
-import io.alphadecay.trainer.safetensors.SafetensorsWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -252,9 +253,9 @@ public final class DjlTrainingJob implements TrainingJob {
             return new TrainerState(0, 0, 0);
         }
         Path folder = latest.get();
-        model.load(SafetensorsReader.open(folder.resolve(MODEL_FILE)).toArrays(manager));
-        var optimizerFile = SafetensorsReader.open(folder.resolve(OPTIMIZER_FILE));
-        optimizer.restore(optimizerFile.metadata(), optimizerFile.toArrays(manager));
+        model.load(SafetensorsArrays.arrays(SafetensorsFile.open(folder.resolve(MODEL_FILE)), manager));
+        var optimizerFile = SafetensorsFile.open(folder.resolve(OPTIMIZER_FILE));
+        optimizer.restore(optimizerFile.metadata(), SafetensorsArrays.arrays(optimizerFile, manager));
         TrainerState state = JSON.readValue(Files.readString(folder.resolve(STATE_FILE)), TrainerState.class);
         control.event("note", "Resumed from the checkpoint at step " + state.step());
         return state;
@@ -265,10 +266,10 @@ public final class DjlTrainingJob implements TrainingJob {
         long started = System.nanoTime();
         CheckpointStore.Committed committed = checkpoints.write(run.id(), state.step(), folder -> {
             try (OutputStream out = Files.newOutputStream(folder.resolve(MODEL_FILE))) {
-                SafetensorsWriter.write(out, Map.of("step", Long.toString(state.step())), model.parameters());
+                SafetensorsWriter.write(out, Map.of("step", Long.toString(state.step())), SafetensorsArrays.tensors(model.parameters()));
             }
             try (OutputStream out = Files.newOutputStream(folder.resolve(OPTIMIZER_FILE))) {
-                SafetensorsWriter.write(out, optimizer.stateMetadata(), optimizer.stateTensors());
+                SafetensorsWriter.write(out, optimizer.stateMetadata(), SafetensorsArrays.tensors(optimizer.stateTensors()));
             }
             Files.writeString(folder.resolve(STATE_FILE), JSON.writeValueAsString(state));
         });
@@ -313,7 +314,7 @@ public final class DjlTrainingJob implements TrainingJob {
             long started = System.nanoTime();
             try (snapshotManager) {
                 EsdClient.Analysis result = esd.analyze(Map.of(),
-                        out -> SafetensorsWriter.write(out, metadata, snapshot));
+                        out -> SafetensorsWriter.write(out, metadata, SafetensorsArrays.tensors(snapshot)));
                 Map<String, Double> decays = new HashMap<>(result.weightDecays());
                 try {
                     ControlApiClient.DecayAssignment effective = controlApi.decayAssignment(run.id());
@@ -359,7 +360,7 @@ public final class DjlTrainingJob implements TrainingJob {
         hf.put("bos_token_id", data.endOfTextId());
         Files.writeString(temp.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(hf));
         try (OutputStream out = Files.newOutputStream(temp.resolve("model.safetensors"))) {
-            SafetensorsWriter.write(out, Map.of("format", "pt"), model.parameters());
+            SafetensorsWriter.write(out, Map.of("format", "pt"), SafetensorsArrays.tensors(model.parameters()));
         }
         Files.copy(data.tokenizerFile(), temp.resolve("tokenizer.json"));
         Dirs.discard(target); // a re-run's export replaces the earlier one

@@ -1,5 +1,6 @@
 package io.alphadecay.trainer.data;
 
+import io.alphadecay.trainer.data.tokenizer.DefaultTokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

@@ -1,5 +1,8 @@
 package io.alphadecay.trainer.data;
 
+import io.alphadecay.trainer.data.tokenizer.BpeTrainer;
+import io.alphadecay.trainer.data.tokenizer.TokenizerJson;
+import io.alphadecay.trainer.data.tokenizer.WordCounts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,7 +15,7 @@ import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 
 /** Small synthetic corpora, tarballs and tokenizers, so no test needs the network. */
-final class TestData {
+public final class TestData {
 
     static {
         System.setProperty("ai.djl.offline", "true");
@@ -31,12 +34,12 @@ final class TestData {
     private TestData() {
     }
 
-    static void init() {
+    public static void init() {
         // the static block sets the DJL property before any tokenizer loads
     }
 
     /** Zipf-distributed English words in sentences and paragraphs, deterministic for a seed. */
-    static String english(long seed, int approximateChars) {
+    public static String english(long seed, int approximateChars) {
         Random random = new Random(seed);
         StringBuilder text = new StringBuilder(approximateChars + 100);
         boolean sentenceStart = true;
@@ -68,7 +71,7 @@ final class TestData {
     }
 
     /** A directory of {@code count} text documents of about {@code chars} characters each. */
-    static Path textCorpus(Path dir, int count, int chars) throws IOException {
+    public static Path textCorpus(Path dir, int count, int chars) throws IOException {
         Files.createDirectories(dir);
         for (int i = 0; i < count; i++) {
             Files.writeString(dir.resolve(String.format("doc-%03d.txt", i)), english(i, chars));
@@ -77,7 +80,7 @@ final class TestData {
     }
 
     /** A tokenizer trained on {@link #english} text, written as tokenizer.json into {@code dir}. */
-    static Path tokenizer(Path dir, int vocabSize) throws IOException {
+    public static Path tokenizer(Path dir, int vocabSize) throws IOException {
         Map<String, Long> words = WordCounts.count(java.util.List.of(english(1234, 200_000)));
         Path file = dir.resolve("tokenizer-" + vocabSize + ".json");
         TokenizerJson.write(TokenizerJson.of(BpeTrainer.train(words, vocabSize - 1)), file);
@@ -85,14 +88,14 @@ final class TestData {
     }
 
     /** Builds ustar archives for tests of the reader and of the corpus download. */
-    static final class Tar {
+    public static final class Tar {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        Tar file(String name, String content) {
+        public Tar file(String name, String content) {
             return entry(name, '0', content.getBytes(StandardCharsets.UTF_8));
         }
 
-        Tar entry(String name, char type, byte[] content) {
+        public Tar entry(String name, char type, byte[] content) {
             byte[] header = new byte[512];
             byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
             if (nameBytes.length > 100) {
@@ -132,14 +135,14 @@ final class TestData {
             System.arraycopy(digits.getBytes(StandardCharsets.US_ASCII), 0, header, offset, length - 1);
         }
 
-        byte[] bytes() {
+        public byte[] bytes() {
             ByteArrayOutputStream copy = new ByteArrayOutputStream();
             copy.writeBytes(out.toByteArray());
             copy.writeBytes(new byte[1024]);
             return copy.toByteArray();
         }
 
-        byte[] gzipped() throws IOException {
+        public byte[] gzipped() throws IOException {
             ByteArrayOutputStream gz = new ByteArrayOutputStream();
             try (OutputStream zip = new GZIPOutputStream(gz)) {
                 zip.write(bytes());

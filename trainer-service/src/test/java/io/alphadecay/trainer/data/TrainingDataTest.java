@@ -1,5 +1,14 @@
 package io.alphadecay.trainer.data;
 
+import io.alphadecay.trainer.data.tokenizer.BpeTrainer;
+import io.alphadecay.trainer.data.tokenizer.ByteLevel;
+import io.alphadecay.trainer.data.tokenizer.DefaultTokenizer;
+import io.alphadecay.trainer.data.tokens.TokenBatches;
+import io.alphadecay.trainer.data.tokens.TokenCache;
+import io.alphadecay.trainer.data.tokens.TokenFile;
+import io.alphadecay.trainer.data.tokenizer.TokenizerInfo;
+import io.alphadecay.trainer.data.tokenizer.TokenizerJson;
+import io.alphadecay.trainer.data.source.UserCorpus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -23,9 +23,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.alphadecay.trainer.model.ArrayCopy;
 import io.alphadecay.trainer.model.NamedParameter;
-import io.alphadecay.trainer.safetensors.SafetensorsFile;
-import io.alphadecay.trainer.safetensors.SafetensorsReader;
-import io.alphadecay.trainer.safetensors.SafetensorsWriter;
+import io.alphadecay.safetensors.SafetensorsFile;
+import io.alphadecay.safetensors.SafetensorsWriter;
+import io.alphadecay.trainer.model.SafetensorsArrays;
 
 /** Save weights and optimizer state through safetensors, restore them elsewhere, and continue identically. */
 class OptimizerCheckpointTest {
@@ -50,11 +50,11 @@ class OptimizerCheckpointTest {
                 List<NamedParameter> saved = new ArrayList<>(original);
                 saved.addAll(first.stateTensors());
                 try (OutputStream out = Files.newOutputStream(file)) {
-                    SafetensorsWriter.write(out, first.stateMetadata(), saved);
+                    SafetensorsWriter.write(out, first.stateMetadata(), SafetensorsArrays.tensors(saved));
                 }
 
-                SafetensorsFile checkpoint = SafetensorsReader.open(file);
-                Map<String, NDArray> arrays = checkpoint.toArrays(manager);
+                SafetensorsFile checkpoint = SafetensorsFile.open(file);
+                Map<String, NDArray> arrays = SafetensorsArrays.arrays(checkpoint, manager);
                 for (NamedParameter parameter : resumed) {
                     ArrayCopy.into(parameter.array(), arrays.get(parameter.name()));
                 }

@@ -1,11 +1,11 @@
 package io.alphadecay.trainer.training;
 
+import io.alphadecay.trainer.data.tokenizer.DefaultTokenizer;
+import io.alphadecay.trainer.data.source.UserCorpus;
 import java.io.IOException;
 import java.nio.file.Path;
 
 import io.alphadecay.testing.SyntheticText;
-import io.alphadecay.trainer.data.DefaultTokenizer;
-import io.alphadecay.trainer.data.UserCorpus;
 
 /** A synthetic corpus and a tokenizer trained on it, so tests never need the network. */
 final class SyntheticCorpus {
