@@ -17,4 +17,9 @@ public record MetricPoint(
         Instant time) {
 
     public static final String NAME = "[A-Za-z_][A-Za-z0-9_.:-]{0,63}";
+
+    /** A point as a worker sends it: the server stamps the time. */
+    public MetricPoint(String name, long step, double value) {
+        this(name, Long.valueOf(step), Double.valueOf(value), null);
+    }
 }

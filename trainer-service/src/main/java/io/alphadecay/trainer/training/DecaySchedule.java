@@ -4,21 +4,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.alphadecay.api.analysis.DecayPolicy;
 import io.alphadecay.api.run.RunConfig;
 import io.alphadecay.trainer.model.NamedParameter;
 
 /**
- * When a run's weights are analysed and which decays an analysis sets. Parameters outside the analysed set
- * (embeddings, norms, lm_head, the first block's q_proj) keep wd0, as in the paper.
+ * When a run's weights are analysed and which decays an analysis sets. Parameters outside the analysed set of
+ * {@link io.alphadecay.api.model.LlamaModules} (embeddings, norms, lm_head, the first block's q_proj) keep wd0, as in
+ * the paper.
  */
 final class DecaySchedule {
-
-    private static final Pattern ANALYSABLE = Pattern.compile(
-            "model\\.layers\\.\\d+\\.(self_attn\\.[qkvo]_proj|mlp\\.(gate|up|down)_proj)\\.weight");
-    private static final String FIRST_Q = "model.layers.0.self_attn.q_proj.weight";
 
     private final RunConfig config;
     private final Set<String> names;
@@ -26,10 +23,6 @@ final class DecaySchedule {
     DecaySchedule(RunConfig config, List<NamedParameter> parameters) {
         this.config = config;
         this.names = parameters.stream().map(NamedParameter::name).collect(Collectors.toUnmodifiableSet());
-    }
-
-    static boolean analysable(String name) {
-        return ANALYSABLE.matcher(name).matches() && !FIRST_Q.equals(name);
     }
 
     /**
@@ -42,7 +35,7 @@ final class DecaySchedule {
 
     /** Only AlphaDecay changes decays from an analysis; a monitored run keeps its own. */
     boolean appliesDecays() {
-        return "alphadecay".equals(config.decay().policy());
+        return DecayPolicy.of(config.decay().policy()).assignsFromAnalyses();
     }
 
     /** The decays to set from an analysis: only for parameters this model has, and never negative. */

@@ -11,10 +11,10 @@ import java.util.concurrent.Executors;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import io.alphadecay.api.client.ControlApiClient;
+import io.alphadecay.api.client.EsdClient;
 import io.alphadecay.common.security.Tokens;
 import io.alphadecay.trainer.checkpoint.CheckpointStore;
-import io.alphadecay.trainer.client.ControlApiClient;
-import io.alphadecay.trainer.client.EsdClient;
 import io.alphadecay.trainer.config.TrainerProperties;
 import io.alphadecay.trainer.model.Devices;
 import io.alphadecay.trainer.training.DjlTrainingJob;
@@ -51,8 +51,9 @@ class TrainerWorker implements SmartLifecycle {
         TrainerProperties.Worker settings = properties.worker();
         Device device = Devices.resolve(settings.device());
         String workerId = settings.id().isBlank() ? defaultWorkerId() : settings.id();
-        ControlApiClient controlApi = new ControlApiClient(properties.controlApiUrl(), tokens.serviceToken());
-        EsdClient esd = new EsdClient(properties.esdUrl(), tokens.serviceToken(), Duration.ofMinutes(30));
+        ControlApiClient controlApi = ControlApiClient.builder(properties.controlApiUrl(), tokens.serviceToken()).build();
+        EsdClient esd = new EsdClient(properties.esdUrl(), tokens.serviceToken(), Duration.ofMinutes(30),
+                EsdClient.defaultRetry());
         CheckpointStore checkpoints = new CheckpointStore(settings.checkpoints(properties.home()));
         background = Executors.newFixedThreadPool(Math.max(1, settings.slots()), r -> {
             Thread thread = new Thread(r, "trainer-analysis");
@@ -68,7 +69,7 @@ class TrainerWorker implements SmartLifecycle {
         provenance.put("djl", Engine.getDjlVersion());
         provenance.put("java", System.getProperty("java.version"));
         loop = new WorkerLoop(controlApi, executor,
-                run -> new DjlTrainingJob(run, properties.home(), device, checkpoints, controlApi, esd, background),
+                run -> new DjlTrainingJob(run, properties.home(), device, checkpoints, esd, background),
                 workerId, provenance, settings.pollInterval().toMillis());
         loop.start(settings.slots());
         log.info("Worker {} claims runs from {} on {} with {} slot(s)", workerId, properties.controlApiUrl(), device,

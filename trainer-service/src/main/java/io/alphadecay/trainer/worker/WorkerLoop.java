@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.alphadecay.trainer.client.ControlApiClient;
+import io.alphadecay.api.client.ApiCallException;
+import io.alphadecay.api.client.ControlApiClient;
+import io.alphadecay.api.run.Run;
 import io.alphadecay.trainer.training.TrainingJob;
 import io.alphadecay.trainer.training.TrainingJobFactory;
 import org.slf4j.Logger;
@@ -53,12 +55,12 @@ public final class WorkerLoop implements AutoCloseable {
     private void loop(String slotId) {
         long backoff = pollMillis;
         while (running) {
-            Optional<ControlApiClient.Run> claimed;
+            Optional<Run> claimed;
             try {
                 claimed = client.claim(slotId, provenance);
                 backoff = pollMillis;
             }
-            catch (ControlApiClient.Unavailable | RuntimeException ex) {
+            catch (ApiCallException | RuntimeException ex) {
                 log.warn("Cannot claim runs now ({}); retrying in {} ms", ex.getMessage(), backoff);
                 pause(backoff);
                 backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
@@ -68,7 +70,7 @@ public final class WorkerLoop implements AutoCloseable {
                 pause(pollMillis);
                 continue;
             }
-            ControlApiClient.Run run = claimed.get();
+            Run run = claimed.get();
             log.info("Claimed run {} ({}), attempt {}", run.id(), run.name(), run.attempt());
             TrainingJob job;
             try {

@@ -2,6 +2,8 @@ package io.alphadecay.trainer.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alphadecay.api.client.ControlApiClient;
+import io.alphadecay.api.client.EsdClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +15,6 @@ import java.util.concurrent.Executors;
 import ai.djl.Device;
 import io.alphadecay.testing.ServiceProcess;
 import io.alphadecay.trainer.checkpoint.CheckpointStore;
-import io.alphadecay.trainer.client.ControlApiClient;
-import io.alphadecay.trainer.client.EsdClient;
 import io.alphadecay.trainer.worker.RunExecutor;
 import io.alphadecay.trainer.worker.WorkerLoop;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -63,12 +63,13 @@ class EndToEndTrainingTest {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = JSON.readTree(created.body()).get("id").asString();
 
-        ControlApiClient client = new ControlApiClient(controlApi.url(), ServiceProcess.SERVICE_TOKEN);
-        EsdClient esdClient = new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofMinutes(2));
+        ControlApiClient client = ControlApiClient.builder(controlApi.url(), ServiceProcess.SERVICE_TOKEN).build();
+        EsdClient esdClient = new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofMinutes(2),
+                EsdClient.defaultRetry());
         CheckpointStore checkpoints = new CheckpointStore(home.resolve("checkpoints"));
         ExecutorService background = Executors.newSingleThreadExecutor();
         try (WorkerLoop loop = new WorkerLoop(client, new RunExecutor(client, 200, 200, 10_000, new TrainerMeters(new SimpleMeterRegistry())),
-                run -> new DjlTrainingJob(run, home, Device.cpu(), checkpoints, client, esdClient, background),
+                run -> new DjlTrainingJob(run, home, Device.cpu(), checkpoints, esdClient, background),
                 "e2e-worker", Map.of("device", "cpu"), 100)) {
             loop.start(1);
             long deadline = System.currentTimeMillis() + 240_000;

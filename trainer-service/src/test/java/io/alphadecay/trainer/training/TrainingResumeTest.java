@@ -3,27 +3,31 @@ package io.alphadecay.trainer.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import ai.djl.Device;
+import io.alphadecay.api.analysis.DecayAssignment;
+import io.alphadecay.api.checkpoint.NewCheckpoint;
+import io.alphadecay.api.client.EsdClient;
+import io.alphadecay.api.client.RetryPolicy;
+import io.alphadecay.api.run.Run;
 import io.alphadecay.api.run.RunConfig;
+import io.alphadecay.api.run.RunState;
 import io.alphadecay.trainer.checkpoint.CheckpointStore;
-import io.alphadecay.trainer.client.ControlApiClient;
-import io.alphadecay.trainer.client.EsdClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The training job on its own (no control-api: its calls fail and training goes on): a run stopped and resumed
+ * The training job on its own, with a recording control and no esd-service: a run stopped and resumed
  * from its checkpoint continues the same loss curve as one that never stopped, and the finished run is exported.
  */
 class TrainingResumeTest {
@@ -32,8 +36,8 @@ class TrainingResumeTest {
     Path home;
 
     private final ExecutorService background = Executors.newSingleThreadExecutor();
-    private final ControlApiClient offline = new ControlApiClient(URI.create("http://127.0.0.1:9"), "x".repeat(20));
-    private final EsdClient noEsd = new EsdClient(URI.create("http://127.0.0.1:9"), "x".repeat(20), Duration.ofSeconds(5));
+    private final EsdClient noEsd = new EsdClient(java.net.URI.create("http://127.0.0.1:9"), "x".repeat(20),
+            Duration.ofSeconds(5), RetryPolicy.NONE);
 
     @AfterEach
     void stop() {
@@ -62,6 +66,10 @@ class TrainingResumeTest {
         second.series("train_loss").forEach((step, loss) ->
                 assertThat(loss).as("step %d", step).isCloseTo(expected.get(step), org.assertj.core.data.Offset.offset(1e-4)));
         assertThat(second.events).anyMatch(e -> e.contains("Resumed from the checkpoint at step 5"));
+        // every checkpoint written is registered through the control, the one stopped at included
+        assertThat(first.checkpoints).extracting(NewCheckpoint::step).containsExactly(4L, 5L);
+        assertThat(second.checkpoints).extracting(NewCheckpoint::step).containsExactly(8L);
+        assertThat(second.checkpoints.get(0).sha256()).matches("[0-9a-f]{64}");
         assertThat(straight.series("val_perplexity")).containsKeys(4L, 8L);
         assertThat(expected.get(8L)).isLessThan(expected.get(1L));
 
@@ -114,10 +122,14 @@ class TrainingResumeTest {
     }
 
     private DjlTrainingJob job(UUID id, RunConfig config) {
-        ControlApiClient.Run run = new ControlApiClient.Run(id, config.name(), "RUNNING", config, 1,
-                new ControlApiClient.Progress(0, config.steps(), 0));
-        return new DjlTrainingJob(run, home, Device.cpu(), new CheckpointStore(home.resolve("checkpoints")), offline,
-                noEsd, background);
+        return new DjlTrainingJob(running(id, config), home, Device.cpu(),
+                new CheckpointStore(home.resolve("checkpoints")), noEsd, background);
+    }
+
+    /** A run as a worker holds it after claiming. */
+    static Run running(UUID id, RunConfig config) {
+        return new Run(id, config.name(), RunState.RUNNING, config, Map.of(),
+                new Run.Progress(0, config.steps(), 0, null, 0), 1, null, null, null, null, null, null);
     }
 
     /** Records what a job reports and asks it to stop once it has reached {@code stopAfter} steps. */
@@ -126,6 +138,7 @@ class TrainingResumeTest {
         private final long stopAfter;
         private final Map<String, Map<Long, Double>> metrics = new java.util.HashMap<>();
         final java.util.List<String> events = new java.util.ArrayList<>();
+        final java.util.List<NewCheckpoint> checkpoints = new java.util.ArrayList<>();
         private long step;
 
         RecordingControl(long stopAfter) {
@@ -154,6 +167,16 @@ class TrainingResumeTest {
         @Override
         public void event(String type, String message) {
             events.add(message);
+        }
+
+        @Override
+        public void checkpointCommitted(NewCheckpoint checkpoint) {
+            checkpoints.add(checkpoint);
+        }
+
+        @Override
+        public Optional<DecayAssignment> decayAssignment() {
+            return Optional.empty();
         }
     }
 }

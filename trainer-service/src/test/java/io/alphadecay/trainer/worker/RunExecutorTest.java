@@ -2,11 +2,17 @@ package io.alphadecay.trainer.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alphadecay.api.client.ControlApiClient;
+import io.alphadecay.api.run.Run;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
+import io.alphadecay.api.analysis.DecayAssignment;
+import io.alphadecay.api.checkpoint.NewCheckpoint;
 import io.alphadecay.testing.ServiceProcess;
-import io.alphadecay.trainer.client.ControlApiClient;
 import io.alphadecay.trainer.training.TrainingJob;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +34,7 @@ class RunExecutorTest {
     @BeforeAll
     static void start() {
         controlApi = ServiceProcess.start();
-        client = new ControlApiClient(controlApi.url(), ServiceProcess.SERVICE_TOKEN);
+        client = ControlApiClient.builder(controlApi.url(), ServiceProcess.SERVICE_TOKEN).build();
     }
 
     @AfterAll
@@ -38,7 +44,7 @@ class RunExecutorTest {
 
     @Test
     void aCompletedJobIsReportedSucceededWithItsMetricsAndProgress() throws Exception {
-        ControlApiClient.Run run = createAndClaim("exec-ok");
+        Run run = createAndClaim("exec-ok");
         RunExecutor executor = new RunExecutor(client, 50, 50, 1000, new TrainerMeters(new SimpleMeterRegistry()));
 
         executor.execute(run, "exec-worker", control -> {
@@ -60,8 +66,34 @@ class RunExecutorTest {
     }
 
     @Test
+    void checkpointsAndDecaysGoThroughTheControl() throws Exception {
+        Run run = createAndClaim("exec-channel");
+        RunExecutor executor = new RunExecutor(client, 1000, 1000, 1000, new TrainerMeters(new SimpleMeterRegistry()));
+        List<Optional<DecayAssignment>> seen = new ArrayList<>();
+
+        executor.execute(run, "exec-worker", control -> {
+            control.checkpointCommitted(new NewCheckpoint(10L, "file:///ckpt/10", 4096L, "d".repeat(64)));
+            seen.add(control.decayAssignment());
+            // A refused registration (a malformed digest) is logged, not thrown into training
+            control.checkpointCommitted(new NewCheckpoint(20L, "file:///ckpt/20", 4096L, "not-a-digest"));
+            return TrainingJob.Outcome.COMPLETED;
+        });
+
+        assertThat(get("/api/v1/runs/" + run.id()).get("state").asString()).isEqualTo("SUCCEEDED");
+        JsonNode checkpoints = get("/api/v1/runs/" + run.id() + "/checkpoints").get("checkpoints");
+        assertThat(checkpoints).hasSize(1);
+        assertThat(checkpoints.get(0).get("step").asLong()).isEqualTo(10);
+        assertThat(seen).hasSize(1);
+        assertThat(seen.get(0)).get().satisfies(assignment -> {
+            assertThat(assignment.runId()).isEqualTo(run.id());
+            assertThat(assignment.defaultWeightDecay()).isEqualTo(run.config().effectiveWeightDecay());
+            assertThat(assignment.analysisId()).isNull();
+        });
+    }
+
+    @Test
     void aFailingJobIsReportedFailedWithTheReason() throws Exception {
-        ControlApiClient.Run run = createAndClaim("exec-fail");
+        Run run = createAndClaim("exec-fail");
 
         new RunExecutor(client, 50, 50, 1000, new TrainerMeters(new SimpleMeterRegistry())).execute(run, "exec-worker", control -> {
             throw new ArithmeticException("loss is NaN at step 3");
@@ -74,7 +106,7 @@ class RunExecutorTest {
 
     @Test
     void aCancelReachesTheJobThroughTheHeartbeatWithinAStep() throws Exception {
-        ControlApiClient.Run run = createAndClaim("exec-cancel");
+        Run run = createAndClaim("exec-cancel");
         int[] stepsDone = { 0 };
 
         new RunExecutor(client, 30, 1000, 1000, new TrainerMeters(new SimpleMeterRegistry())).execute(run, "exec-worker", control -> {
@@ -98,7 +130,7 @@ class RunExecutorTest {
 
     @Test
     void aShutdownStopsTheJobWithoutEndingTheRun() throws Exception {
-        ControlApiClient.Run run = createAndClaim("exec-shutdown");
+        Run run = createAndClaim("exec-shutdown");
         RunExecutor executor = new RunExecutor(client, 1000, 1000, 1000, new TrainerMeters(new SimpleMeterRegistry()));
 
         executor.execute(run, "exec-worker", control -> {
@@ -109,13 +141,13 @@ class RunExecutorTest {
         assertThat(get("/api/v1/runs/" + run.id()).get("state").asString()).isEqualTo("RUNNING");
     }
 
-    private ControlApiClient.Run createAndClaim(String name) throws Exception {
+    private Run createAndClaim(String name) throws Exception {
         var created = controlApi.asOperator("POST", "/api/v1/runs", "{\"name\": \"" + name + "\", \"preset\": \"tiny\", "
                 + "\"steps\": 20}");
         UUID id = UUID.fromString(JSON.readTree(created.body()).get("id").asString());
         // Claim until this run comes up; runs of earlier tests are claimed and left to their fate.
         while (true) {
-            ControlApiClient.Run claimed = client.claim("exec-worker", Map.of()).orElseThrow();
+            Run claimed = client.claim("exec-worker", Map.of()).orElseThrow();
             if (claimed.id().equals(id)) {
                 return claimed;
             }

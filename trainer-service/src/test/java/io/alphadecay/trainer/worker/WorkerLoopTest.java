@@ -2,6 +2,7 @@ package io.alphadecay.trainer.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alphadecay.api.client.ControlApiClient;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.alphadecay.testing.ServiceProcess;
-import io.alphadecay.trainer.client.ControlApiClient;
 import io.alphadecay.trainer.training.TrainingJob;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +42,7 @@ class WorkerLoopTest {
         String ok1 = create("{\"name\": \"loop-1\", \"preset\": \"tiny\", \"steps\": 5}");
         String ok2 = create("{\"name\": \"loop-2\", \"preset\": \"tiny\", \"steps\": 5}");
         String broken = create("{\"name\": \"loop-broken\", \"preset\": \"tiny\", \"steps\": 5}");
-        ControlApiClient client = new ControlApiClient(controlApi.url(), ServiceProcess.SERVICE_TOKEN);
+        ControlApiClient client = ControlApiClient.builder(controlApi.url(), ServiceProcess.SERVICE_TOKEN).build();
         Set<String> trained = ConcurrentHashMap.newKeySet();
 
         try (WorkerLoop loop = new WorkerLoop(client, new RunExecutor(client, 100, 100, 1000, new TrainerMeters(new SimpleMeterRegistry())), run -> {
@@ -73,7 +73,7 @@ class WorkerLoopTest {
     @Test
     void closingMidRunStopsTheJobAtItsStepAndStillSendsItsLastMetrics() throws Exception {
         String id = create("{\"name\": \"loop-shutdown\", \"preset\": \"tiny\", \"steps\": 1000000}");
-        ControlApiClient client = new ControlApiClient(controlApi.url(), ServiceProcess.SERVICE_TOKEN);
+        ControlApiClient client = ControlApiClient.builder(controlApi.url(), ServiceProcess.SERVICE_TOKEN).build();
         CountDownLatch training = new CountDownLatch(1);
         AtomicBoolean interruptedAtStop = new AtomicBoolean(true);
 

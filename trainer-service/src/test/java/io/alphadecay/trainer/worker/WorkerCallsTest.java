@@ -1,4 +1,4 @@
-package io.alphadecay.trainer.client;
+package io.alphadecay.trainer.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,8 +7,15 @@ import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
 
+import io.alphadecay.api.analysis.DecayAssignment;
+import io.alphadecay.api.checkpoint.NewCheckpoint;
+import io.alphadecay.api.client.ApiCallException;
+import io.alphadecay.api.client.ControlApiClient;
+import io.alphadecay.api.client.LeaseLost;
+import io.alphadecay.api.client.Unavailable;
+import io.alphadecay.api.run.Run;
+import io.alphadecay.api.run.RunState;
 import io.alphadecay.testing.ServiceProcess;
-import io.alphadecay.trainer.worker.MetricBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The worker's calls against a real control-api, started from its jar, over HTTP. */
-class ControlApiClientTest {
+/** The worker's calls, through the api module's client, against a real control-api started from its jar. */
+class WorkerCallsTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static ServiceProcess controlApi;
@@ -36,7 +43,7 @@ class ControlApiClientTest {
 
     @BeforeEach
     void client() {
-        client = new ControlApiClient(controlApi.url(), ServiceProcess.SERVICE_TOKEN);
+        client = ControlApiClient.builder(controlApi.url(), ServiceProcess.SERVICE_TOKEN).build();
         // Earlier tests' queued runs would be claimed first: end them.
         while (true) {
             var leftover = claimAny("sweeper");
@@ -51,10 +58,10 @@ class ControlApiClientTest {
     void claimsAQueuedRunWithItsFullConfiguration() throws Exception {
         UUID id = createRun("{\"name\": \"client-claim\", \"preset\": \"tiny\", \"steps\": 40, \"optimizer\": \"adam\"}");
 
-        ControlApiClient.Run run = client.claim("w-1", Map.of("djl", "0.36.0")).orElseThrow();
+        Run run = client.claim("w-1", Map.of("djl", "0.36.0")).orElseThrow();
 
         assertThat(run.id()).isEqualTo(id);
-        assertThat(run.state()).isEqualTo("RUNNING");
+        assertThat(run.state()).isEqualTo(RunState.RUNNING);
         assertThat(run.attempt()).isEqualTo(1);
         assertThat(run.config().preset()).isEqualTo("tiny");
         assertThat(run.config().steps()).isEqualTo(40);
@@ -72,9 +79,9 @@ class ControlApiClientTest {
         controlApi.asOperator("POST", "/api/v1/runs/" + id + "/cancel", null);
         assertThat(client.heartbeat(id, "holder", 6, 768, null).cancelRequested()).isTrue();
         assertThatThrownBy(() -> client.heartbeat(id, "intruder", 6, 768, null))
-                .isInstanceOf(ControlApiClient.LeaseLost.class);
+                .isInstanceOf(LeaseLost.class);
 
-        client.reportState(id, "holder", "CANCELLED", null, 6);
+        client.reportState(id, "holder", RunState.CANCELLED, null, 6);
         assertThat(JSON.readTree(controlApi.asOperator("GET", "/api/v1/runs/" + id, null).body()).get("state")
                 .asString()).isEqualTo("CANCELLED");
     }
@@ -82,22 +89,23 @@ class ControlApiClientTest {
     @Test
     void metricsSurviveAnOutageThroughTheBuffer() throws Exception {
         UUID id = createRun("{\"preset\": \"tiny\", \"steps\": 40}");
-        ControlApiClient down = new ControlApiClient(URI.create("http://127.0.0.1:9"), ServiceProcess.SERVICE_TOKEN);
-        MetricBuffer offline = new MetricBuffer(id, down, 1000);
+        ControlApiClient down = ControlApiClient.builder(URI.create("http://127.0.0.1:9"), ServiceProcess.SERVICE_TOKEN)
+                .build();
+        MetricBuffer offline = new MetricBuffer(id, 1000);
         for (int step = 1; step <= 30; step++) {
             offline.add("train_loss", step, 5.0 - step * 0.01);
         }
         offline.add("train_loss", 31, Double.NaN);
 
-        assertThat(offline.flush()).isFalse();
+        assertThat(offline.flush(down)).isFalse();
         assertThat(offline.pending()).isEqualTo(30);
 
-        MetricBuffer online = new MetricBuffer(id, client, 1000);
+        MetricBuffer online = new MetricBuffer(id, 1000);
         for (int step = 1; step <= 30; step++) {
             online.add("train_loss", step, 5.0 - step * 0.01);
         }
-        assertThat(online.flush()).isTrue();
-        assertThat(online.flush()).isTrue();
+        assertThat(online.flush(client)).isTrue();
+        assertThat(online.flush(client)).isTrue();
         assertThat(online.pending()).isZero();
         JsonNode points = JSON.readTree(controlApi.asOperator("GET", "/api/v1/runs/" + id + "/metrics", null).body())
                 .get("points");
@@ -106,8 +114,21 @@ class ControlApiClientTest {
     }
 
     @Test
+    void aBatchTheControlApiRefusesIsDroppedAndCountedNotResent() {
+        // An unknown run: the control-api answers 404, which no retry would change.
+        MetricBuffer buffer = new MetricBuffer(UUID.randomUUID(), 1000);
+        for (int step = 1; step <= 5; step++) {
+            buffer.add("train_loss", step, 1.0);
+        }
+
+        assertThat(buffer.flush(client)).isTrue();
+        assertThat(buffer.pending()).isZero();
+        assertThat(buffer.dropped()).isEqualTo(5);
+    }
+
+    @Test
     void aFullBufferDropsTheOldestPointsAndCountsThem() {
-        MetricBuffer buffer = new MetricBuffer(UUID.randomUUID(), client, 10);
+        MetricBuffer buffer = new MetricBuffer(UUID.randomUUID(), 10);
         for (int step = 0; step < 25; step++) {
             buffer.add("grad_norm", step, 1.0);
         }
@@ -121,12 +142,13 @@ class ControlApiClientTest {
         controlApi.asOperator("PUT", "/api/v1/runs/" + id + "/decay-overrides",
                 "{\"overrides\": {\"model.layers.1.mlp.up_proj.weight\": 0.05}}");
 
-        ControlApiClient.DecayAssignment assignment = client.decayAssignment(id);
+        DecayAssignment assignment = client.decayAssignment(id);
         assertThat(assignment.defaultWeightDecay()).isEqualTo(0.2);
-        assertThat(assignment.modules()).containsExactly(Map.entry("model.layers.1.mlp.up_proj.weight", 0.05));
+        assertThat(assignment.modules()).extracting(DecayAssignment.Entry::name, DecayAssignment.Entry::weightDecay)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("model.layers.1.mlp.up_proj.weight", 0.05));
         assertThat(assignment.analysisId()).isNull();
 
-        client.registerCheckpoint(id, 20, URI.create("file:///ckpt/20"), 1234, "c".repeat(64));
+        client.registerCheckpoint(id, new NewCheckpoint(20L, "file:///ckpt/20", 1234L, "c".repeat(64)));
         client.event(id, "note", "checkpoint written");
         JsonNode checkpoints = JSON.readTree(controlApi.asOperator("GET", "/api/v1/runs/" + id + "/checkpoints", null)
                 .body()).get("checkpoints");
@@ -135,8 +157,9 @@ class ControlApiClientTest {
 
     @Test
     void anUnreachableControlApiIsUnavailableNotAnError() {
-        ControlApiClient down = new ControlApiClient(URI.create("http://127.0.0.1:9"), ServiceProcess.SERVICE_TOKEN);
-        assertThatThrownBy(() -> down.claim("w", Map.of())).isInstanceOf(ControlApiClient.Unavailable.class);
+        ControlApiClient down = ControlApiClient.builder(URI.create("http://127.0.0.1:9"), ServiceProcess.SERVICE_TOKEN)
+                .build();
+        assertThatThrownBy(() -> down.claim("w", Map.of())).isInstanceOf(Unavailable.class);
     }
 
     private UUID createRun(String body) {
@@ -149,7 +172,7 @@ class ControlApiClientTest {
         try {
             return client.claim(worker, Map.of()).map(r -> r.id().toString()).orElse(null);
         }
-        catch (ControlApiClient.Unavailable ex) {
+        catch (ApiCallException ex) {
             throw new IllegalStateException(ex);
         }
     }

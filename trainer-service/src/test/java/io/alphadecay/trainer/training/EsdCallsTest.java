@@ -1,4 +1,4 @@
-package io.alphadecay.trainer.client;
+package io.alphadecay.trainer.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,13 +14,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import io.alphadecay.api.analysis.AnalysisResult;
+import io.alphadecay.api.client.ApiCallException;
+import io.alphadecay.api.client.EsdClient;
+import io.alphadecay.api.client.Refused;
+import io.alphadecay.api.client.RetryPolicy;
+import io.alphadecay.api.client.Unavailable;
 import io.alphadecay.testing.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Weights streamed through a pipe to a real esd-service, started from its jar. */
-class EsdClientTest {
+/** Weights streamed through the api module's client to a real esd-service, started from its jar. */
+class EsdCallsTest {
 
     private static ServiceProcess esd;
 
@@ -37,32 +43,36 @@ class EsdClientTest {
     @Test
     void streamsACheckpointAndReadsTheDecays() throws Exception {
         byte[] golden = Files.readAllBytes(Path.of("..", "..", "shared", "fixtures", "esd", "golden-small.safetensors"));
-        EsdClient client = new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60));
+        EsdClient client = new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60),
+                RetryPolicy.NONE);
 
-        EsdClient.Analysis analysis = client.analyze(Map.of("report", "false"), out -> {
+        AnalysisResult analysis = client.analyze(Map.of("report", "false"), out -> {
             // Written in small pieces, as a model is, tensor by tensor.
             for (int offset = 0; offset < golden.length; offset += 4096) {
                 out.write(golden, offset, Math.min(4096, golden.length - offset));
             }
         });
 
-        assertThat(analysis.modules()).isEqualTo(6);
+        assertThat(analysis.modules()).hasSize(6);
         assertThat(analysis.weightDecays()).hasSize(5)
                 .containsEntry("model.layers.1.self_attn.v_proj.weight", 0.5)
                 .containsEntry("model.layers.1.self_attn.k_proj.weight", 0.06666);
-        assertThat(analysis.reportStatus()).isEqualTo("skipped");
+        assertThat(analysis.report().status()).isEqualTo("skipped");
     }
 
     @Test
     void aRefusedOrUnreachableAnalysisFailsCleanly() {
-        EsdClient client = new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60));
+        EsdClient client = new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60),
+                EsdClient.defaultRetry());
+        // A malformed checkpoint is refused at once, not sent again
         assertThatThrownBy(() -> client.analyze(Map.of(), out -> out.write(new byte[] { 1, 2, 3 })))
-                .isInstanceOf(EsdClient.Failed.class).hasMessageContaining("400");
+                .isInstanceOfSatisfying(Refused.class, ex -> assertThat(ex.status()).isEqualTo(400));
 
         EsdClient down = new EsdClient(URI.create("http://127.0.0.1:9"), ServiceProcess.SERVICE_TOKEN,
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), RetryPolicy.attempts(2, Duration.ofMillis(10)));
         assertThatThrownBy(() -> down.analyze(Map.of(), out -> out.write(new byte[8])))
-                .isInstanceOf(EsdClient.Failed.class).hasMessageContaining("unreachable");
+                .isInstanceOf(Unavailable.class).hasMessageContaining("unreachable")
+                .hasMessageContaining("gave up after 2 attempts");
     }
 
     @Test
@@ -70,8 +80,8 @@ class EsdClientTest {
         byte[] golden = Files.readAllBytes(Path.of("..", "..", "shared", "fixtures", "esd", "golden-small.safetensors"));
         // The esd-service takes two analyses at once (its default); two stalled uploads hold both slots.
         CountDownLatch release = new CountDownLatch(1);
-        EsdClient holder = new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60), 1,
-                Duration.ofSeconds(1));
+        EsdClient holder = new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60),
+                RetryPolicy.NONE);
         int held = golden.length - 1024; // the HTTP client sends nothing until it has a good part of the body
         EsdClient.BodyWriter stalled = out -> {
             out.write(golden, 0, held);
@@ -85,36 +95,37 @@ class EsdClientTest {
             out.write(golden, held, golden.length - held);
         };
         ExecutorService callers = Executors.newFixedThreadPool(3);
-        CompletableFuture<EsdClient.Analysis> first = CompletableFuture.supplyAsync(() -> analyzeUnchecked(holder, stalled),
+        CompletableFuture<AnalysisResult> first = CompletableFuture.supplyAsync(() -> analyzeUnchecked(holder, stalled),
                 callers);
-        CompletableFuture<EsdClient.Analysis> second = CompletableFuture.supplyAsync(() -> analyzeUnchecked(holder, stalled),
+        CompletableFuture<AnalysisResult> second = CompletableFuture.supplyAsync(() -> analyzeUnchecked(holder, stalled),
                 callers);
         Thread.sleep(1500); // both uploads admitted
 
-        EsdClient impatient = new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60), 1,
-                Duration.ofSeconds(1));
+        EsdClient impatient = new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60),
+                RetryPolicy.NONE);
         assertThatThrownBy(() -> impatient.analyze(Map.of("report", "false"), out -> out.write(golden)))
-                .isInstanceOf(EsdClient.Failed.class).hasMessageContaining("busy after 1 attempts");
+                .isInstanceOf(Unavailable.class).hasMessageContaining("answered 429")
+                .satisfies(ex -> assertThat(((Unavailable) ex).retryAfter()).isPresent());
 
-        EsdClient patient = new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60), 20,
-                Duration.ofSeconds(1));
-        CompletableFuture<EsdClient.Analysis> queued = CompletableFuture.supplyAsync(
+        EsdClient patient = new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60),
+                RetryPolicy.attempts(20, Duration.ofSeconds(1)));
+        CompletableFuture<AnalysisResult> queued = CompletableFuture.supplyAsync(
                 () -> analyzeUnchecked(patient, out -> out.write(golden)), callers);
         Thread.sleep(2500); // refused at least twice meanwhile
         assertThat(queued).isNotDone();
         release.countDown();
 
-        assertThat(queued.get(60, TimeUnit.SECONDS).modules()).isEqualTo(6);
-        assertThat(first.get(60, TimeUnit.SECONDS).modules()).isEqualTo(6);
-        assertThat(second.get(60, TimeUnit.SECONDS).modules()).isEqualTo(6);
+        assertThat(queued.get(60, TimeUnit.SECONDS).modules()).hasSize(6);
+        assertThat(first.get(60, TimeUnit.SECONDS).modules()).hasSize(6);
+        assertThat(second.get(60, TimeUnit.SECONDS).modules()).hasSize(6);
         callers.shutdown();
     }
 
-    private static EsdClient.Analysis analyzeUnchecked(EsdClient client, EsdClient.BodyWriter body) {
+    private static AnalysisResult analyzeUnchecked(EsdClient client, EsdClient.BodyWriter body) {
         try {
             return client.analyze(Map.of("report", "false"), body);
         }
-        catch (EsdClient.Failed ex) {
+        catch (ApiCallException ex) {
             throw new IllegalStateException(ex);
         }
     }
