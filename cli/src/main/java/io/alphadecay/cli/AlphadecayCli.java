@@ -14,10 +14,18 @@ import picocli.CommandLine.Command;
  * token. Exit status: 0 on success, 1 when what was asked for did not succeed (a failed run), 2 on bad usage or an
  * error explained in one line.
  */
-@Command(name = "alphadecay", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
+@Command(
+        name = "alphadecay",
+        mixinStandardHelpOptions = true,
+        versionProvider = BuildVersion.class,
         description = "Train LLaMA-style models with AlphaDecay through the control-api.",
-        subcommands = { Quickstart.class, Experiment.class, RunsCommand.class, CompareCommand.class,
-                CommandLine.HelpCommand.class })
+        subcommands = {
+            Quickstart.class,
+            Experiment.class,
+            RunsCommand.class,
+            CompareCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class AlphadecayCli {
 
     public static void main(String[] args) {

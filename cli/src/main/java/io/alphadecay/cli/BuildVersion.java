@@ -11,20 +11,20 @@ public final class BuildVersion implements IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        return new String[] { "alphadecay " + describe() };
+        return new String[] {"alphadecay " + describe()};
     }
 
     /** "0.1.0 (built …)", or "dev" when run from classes without build information. */
     public static String describe() {
-        try (InputStream in = BuildVersion.class.getClassLoader().getResourceAsStream("META-INF/build-info.properties")) {
+        try (InputStream in =
+                BuildVersion.class.getClassLoader().getResourceAsStream("META-INF/build-info.properties")) {
             if (in != null) {
                 Properties build = new Properties();
                 build.load(in);
                 return build.getProperty("build.version", "unknown") + " (built " + build.getProperty("build.time", "?")
                         + ")";
             }
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             // Fall through.
         }
         return "dev";

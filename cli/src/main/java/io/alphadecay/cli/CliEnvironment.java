@@ -11,8 +11,7 @@ public final class CliEnvironment {
 
     private static volatile Source source = System::getenv;
 
-    private CliEnvironment() {
-    }
+    private CliEnvironment() {}
 
     public static String get(String name) {
         return source.get(name);

@@ -18,12 +18,17 @@ import picocli.CommandLine.Option;
  */
 public final class Connection {
 
-    @Option(names = "--api", paramLabel = "URL", description = "The control-api (default: "
-            + "$ALPHADECAY_CONTROL_API_URL, else http://localhost:8080).")
+    @Option(
+            names = "--api",
+            paramLabel = "URL",
+            description = "The control-api (default: " + "$ALPHADECAY_CONTROL_API_URL, else http://localhost:8080).")
     private URI api;
 
-    @Option(names = "--token-file", paramLabel = "FILE", description = "A file holding the operator token (default: "
-            + "$ALPHADECAY_OPERATOR_TOKEN, else $ALPHADECAY_HOME/secrets/operator-token).")
+    @Option(
+            names = "--token-file",
+            paramLabel = "FILE",
+            description = "A file holding the operator token (default: "
+                    + "$ALPHADECAY_OPERATOR_TOKEN, else $ALPHADECAY_HOME/secrets/operator-token).")
     private Path tokenFile;
 
     public URI api() {
@@ -55,8 +60,7 @@ public final class Connection {
                 throw new CliFailure("the token file " + file + " is empty");
             }
             return token;
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new CliFailure("no operator token at " + file + " (set ALPHADECAY_OPERATOR_TOKEN, pass --token-file, "
                     + "or start the control-api once with ./alphadecay up to generate one)");
         }
@@ -67,10 +71,11 @@ public final class Connection {
      * it waits for.
      */
     public ControlApiClient client(Duration patience) {
-        return ControlApiClient.builder(api(), token()).optRequestTimeout(Duration.ofSeconds(60))
+        return ControlApiClient.builder(api(), token())
+                .optRequestTimeout(Duration.ofSeconds(60))
                 .optRetry(RetryPolicy.patience(patience))
-                .optRetryListener((call, failed, pause, cause) -> System.err.println("alphadecay: "
-                        + cause.getMessage() + "; retrying in " + Math.max(1, pause.toSeconds()) + " s"))
+                .optRetryListener((call, failed, pause, cause) -> System.err.println(
+                        "alphadecay: " + cause.getMessage() + "; retrying in " + Math.max(1, pause.toSeconds()) + " s"))
                 .build();
     }
 

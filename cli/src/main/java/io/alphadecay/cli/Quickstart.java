@@ -1,6 +1,5 @@
 package io.alphadecay.cli;
 
-import io.alphadecay.api.analysis.DecayPolicy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -19,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import io.alphadecay.api.analysis.Analysis;
+import io.alphadecay.api.analysis.DecayPolicy;
 import io.alphadecay.api.analysis.ModuleAnalysis;
 import io.alphadecay.api.analysis.ModuleType;
 import io.alphadecay.api.client.ApiCallException;
@@ -39,13 +39,15 @@ import picocli.CommandLine.Spec;
  * through the REST API, shows their progress, and ends with a comparison. The launcher starts the services first.
  * The comparison report is saved under {@code $ALPHADECAY_HOME/reports/}.
  */
-@Command(name = "quickstart", mixinStandardHelpOptions = true,
+@Command(
+        name = "quickstart",
+        mixinStandardHelpOptions = true,
         description = "Train an AlphaDecay and a uniform-decay run of cpu-small with the same seed, data and budget, "
                 + "watch them and compare them (./alphadecay quickstart starts the services first).")
 public final class Quickstart implements Callable<Integer> {
 
-    private static final List<String> POLICIES = List.of(DecayPolicy.ALPHADECAY.wireName(),
-            DecayPolicy.UNIFORM.wireName());
+    private static final List<String> POLICIES =
+            List.of(DecayPolicy.ALPHADECAY.wireName(), DecayPolicy.UNIFORM.wireName());
 
     @Mixin
     private Connection connection;
@@ -53,7 +55,11 @@ public final class Quickstart implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "STEPS", defaultValue = "300",
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "STEPS",
+            defaultValue = "300",
             description = "Steps per run, at least 10 (default: ${DEFAULT-VALUE}).")
     private int steps;
 
@@ -73,7 +79,10 @@ public final class Quickstart implements Callable<Integer> {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("MMdd-HHmmss"));
         Map<String, UUID> runs = new LinkedHashMap<>();
         for (String policy : POLICIES) {
-            runs.put(policy, client.createRun(config("quickstart-" + policy + "-" + stamp, policy, steps), null).id());
+            runs.put(
+                    policy,
+                    client.createRun(config("quickstart-" + policy + "-" + stamp, policy, steps), null)
+                            .id());
         }
         URI api = client.base();
         out.println("Launched two cpu-small runs of " + steps + " steps with the same seed, data and budget:");
@@ -117,8 +126,7 @@ public final class Quickstart implements Callable<Integer> {
             if (tty) {
                 out.print(frame.next(lines));
                 out.flush();
-            }
-            else if (System.currentTimeMillis() - lastPrint > 15_000 || done) {
+            } else if (System.currentTimeMillis() - lastPrint > 15_000 || done) {
                 lines.forEach(out::println);
                 out.flush();
                 lastPrint = System.currentTimeMillis();
@@ -136,8 +144,9 @@ public final class Quickstart implements Callable<Integer> {
         String bar = "█".repeat(filled) + "░".repeat(30 - filled);
         Double loss = last(run.id(), "train_loss");
         Double ppl = last(run.id(), "val_perplexity");
-        String eta = progress.etaSeconds() == null ? "" : String.format(Locale.ROOT, " ETA %ds",
-                progress.etaSeconds().longValue());
+        String eta = progress.etaSeconds() == null
+                ? ""
+                : String.format(Locale.ROOT, " ETA %ds", progress.etaSeconds().longValue());
         String spread = "";
         if (DecayPolicy.ALPHADECAY.wireName().equals(policy)) {
             List<Analysis> analyses = client.analyses(run.id(), false);
@@ -148,10 +157,19 @@ public final class Quickstart implements Callable<Integer> {
                 }
             }
         }
-        return String.format(Locale.ROOT, "%-10s %s %5.1f%%  step %4d/%-4d  loss %-6s  val ppl %-8s %-9s%s%s",
-                policy, bar, 100 * progress.fraction(), progress.step(), progress.totalSteps(),
+        return String.format(
+                Locale.ROOT,
+                "%-10s %s %5.1f%%  step %4d/%-4d  loss %-6s  val ppl %-8s %-9s%s%s",
+                policy,
+                bar,
+                100 * progress.fraction(),
+                progress.step(),
+                progress.totalSteps(),
                 loss == null ? "–" : String.format(Locale.ROOT, "%.3f", loss),
-                ppl == null ? "–" : String.format(Locale.ROOT, "%.1f", ppl), run.state(), eta, spread);
+                ppl == null ? "–" : String.format(Locale.ROOT, "%.1f", ppl),
+                run.state(),
+                eta,
+                spread);
     }
 
     private int summary(Map<String, UUID> runs, String stamp) throws ApiCallException {
@@ -164,7 +182,8 @@ public final class Quickstart implements Callable<Integer> {
             Run run = client.run(entry.getValue());
             List<MetricPoint> points = client.metrics(entry.getValue(), "val_perplexity", null);
             double best = points.stream().mapToDouble(MetricPoint::value).min().orElse(Double.NaN);
-            Double last = points.isEmpty() ? null : points.get(points.size() - 1).value();
+            Double last =
+                    points.isEmpty() ? null : points.get(points.size() - 1).value();
             if (last != null) {
                 finals.put(entry.getKey(), last);
             }
@@ -177,14 +196,17 @@ public final class Quickstart implements Callable<Integer> {
             out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f |%n", entry.getKey(), run.state(), last, best);
         }
         if (finals.size() == 2) {
-            out.printf(Locale.ROOT, "%nAlphaDecay − uniform: %+.2f validation perplexity (negative favours "
-                    + "AlphaDecay; one seed and a short budget, so read it as a smoke test, not a result)%n",
+            out.printf(
+                    Locale.ROOT,
+                    "%nAlphaDecay − uniform: %+.2f validation perplexity (negative favours "
+                            + "AlphaDecay; one seed and a short budget, so read it as a smoke test, not a result)%n",
                     finals.get("alphadecay") - finals.get("uniform"));
         }
         UUID adId = runs.get("alphadecay");
         Optional<Analysis> latest = client.latestAnalysis(adId);
         if (latest.isPresent()) {
-            Map<String, double[]> byType = new TreeMap<>((a, b) -> ModuleType.of(a).compareTo(ModuleType.of(b)));
+            Map<String, double[]> byType =
+                    new TreeMap<>((a, b) -> ModuleType.of(a).compareTo(ModuleType.of(b)));
             for (ModuleAnalysis module : latest.get().modules()) {
                 if (module.ok() && module.weightDecay() != null && module.type() != null) {
                     double[] sums = byType.computeIfAbsent(module.type(), k -> new double[3]);
@@ -197,10 +219,9 @@ public final class Quickstart implements Callable<Integer> {
             out.println("AlphaDecay at step " + latest.get().step() + ", by module type:");
             out.println("| type | mean α | mean weight decay |");
             out.println("| --- | ---: | ---: |");
-            byType.forEach((type, s) -> out.printf(Locale.ROOT, "| %s | %.3f | %.4f |%n", type, s[0] / s[2],
-                    s[1] / s[2]));
-        }
-        else {
+            byType.forEach(
+                    (type, s) -> out.printf(Locale.ROOT, "| %s | %.3f | %.4f |%n", type, s[0] / s[2], s[1] / s[2]));
+        } else {
             out.println("(no analysis of the AlphaDecay run)");
         }
         List<UUID> ids = List.copyOf(runs.values());
@@ -208,15 +229,15 @@ public final class Quickstart implements Callable<Integer> {
         try {
             saved = saveReport(ids, "quickstart-" + stamp + "-" + String.join("-vs-", runs.keySet()) + ".html")
                     .toString();
-        }
-        catch (IOException | ApiCallException ex) {
+        } catch (IOException | ApiCallException ex) {
             saved = "(not saved: " + ex.getMessage() + ")";
         }
         URI api = client.base();
         String list = String.join(",", ids.stream().map(UUID::toString).toList());
         out.println();
         out.println("Where to look next:");
-        out.println("  dashboard:   " + api.resolve("/#/compare?runs=" + list) + "  (asks for the operator token once)");
+        out.println(
+                "  dashboard:   " + api.resolve("/#/compare?runs=" + list) + "  (asks for the operator token once)");
         out.println("  report:      " + saved);
         out.println("  report API:  " + api.resolve("/api/v1/reports/compare?runs=" + list)
                 + "  (and compare.png for the main chart)");
@@ -231,7 +252,8 @@ public final class Quickstart implements Callable<Integer> {
     /** Fetches the comparison report and writes it to {@code $ALPHADECAY_HOME/reports/<fileName>}. */
     Path saveReport(List<UUID> runs, String fileName) throws IOException, ApiCallException {
         byte[] html = client.comparisonReport(runs);
-        Path file = Files.createDirectories(Connection.home().resolve("reports")).resolve(fileName);
+        Path file =
+                Files.createDirectories(Connection.home().resolve("reports")).resolve(fileName);
         Files.write(file, html);
         return file.toAbsolutePath();
     }

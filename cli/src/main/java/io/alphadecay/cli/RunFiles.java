@@ -23,25 +23,23 @@ import tools.jackson.databind.json.JsonMapper;
 public final class RunFiles {
 
     private static final JsonMapper STRICT = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
-    private RunFiles() {
-    }
+    private RunFiles() {}
 
     /** The run configuration in {@code file}, or in standard input for {@code -}. */
     public static RunConfig read(Path file) {
         String text;
         try {
             text = file.toString().equals("-") ? readAll(System.in) : Files.readString(file);
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new CliFailure("cannot read the run file " + file + " (" + ex.getMessage() + ")");
         }
         Object root;
         try {
             root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
-        }
-        catch (YAMLException ex) {
+        } catch (YAMLException ex) {
             throw new CliFailure("the run file " + file + " is neither JSON nor YAML: " + firstLine(ex.getMessage()));
         }
         if (!(root instanceof Map<?, ?> map)) {
@@ -49,8 +47,7 @@ public final class RunFiles {
         }
         try {
             return config(map);
-        }
-        catch (CliFailure ex) {
+        } catch (CliFailure ex) {
             throw new CliFailure("the run file " + file + ": " + ex.getMessage());
         }
     }
@@ -59,8 +56,7 @@ public final class RunFiles {
     public static RunConfig config(Map<?, ?> config) {
         try {
             return STRICT.convertValue(config, RunConfig.class);
-        }
-        catch (JacksonException ex) {
+        } catch (JacksonException ex) {
             throw new CliFailure(firstLine(ex.getOriginalMessage()));
         }
     }

@@ -42,14 +42,26 @@ class CommandsTest {
     void everyCommandHasHelp() {
         List<String> paths = new ArrayList<>();
         collect(AlphadecayCli.commandLine(), "", paths);
-        assertThat(paths).contains("quickstart", "experiment", "runs", "runs list", "runs show", "runs create",
-                "runs cancel", "runs logs", "compare");
+        assertThat(paths)
+                .contains(
+                        "quickstart",
+                        "experiment",
+                        "runs",
+                        "runs list",
+                        "runs show",
+                        "runs create",
+                        "runs cancel",
+                        "runs logs",
+                        "compare");
         for (String path : paths) {
             List<String> args = new ArrayList<>(List.of(path.split(" ")));
             args.add("--help");
             Result help = SharedControlApi.run(Map.of(), args.toArray(String[]::new));
             assertThat(help.exit()).as(path).isZero();
-            assertThat(help.out()).as(path).startsWith("Usage: alphadecay " + path).contains("-h, --help");
+            assertThat(help.out())
+                    .as(path)
+                    .startsWith("Usage: alphadecay " + path)
+                    .contains("-h, --help");
         }
         Result top = SharedControlApi.run(Map.of(), "--help");
         assertThat(top.out()).contains("quickstart", "experiment", "runs", "compare");
@@ -68,8 +80,9 @@ class CommandsTest {
     @Test
     void runsCreateListShowCancelAndLogs() throws Exception {
         String name = SharedControlApi.uniqueName("cli-yaml");
-        Path yaml = Files.writeString(dir.resolve("run.yaml"), "name: " + name + "\npreset: tiny\nsteps: 50\n"
-                + "weightDecay: 0.2\ndecay:\n  policy: uniform\n");
+        Path yaml = Files.writeString(
+                dir.resolve("run.yaml"),
+                "name: " + name + "\npreset: tiny\nsteps: 50\n" + "weightDecay: 0.2\ndecay:\n  policy: uniform\n");
         Path json = Files.writeString(dir.resolve("run.json"), "{\"preset\": \"tiny\", \"steps\": 40}");
 
         Result created = SharedControlApi.run("runs", "create", yaml.toString());
@@ -83,13 +96,15 @@ class CommandsTest {
         Result list = SharedControlApi.run("runs", "list", "--name", name);
         assertThat(list.exit()).isZero();
         assertThat(list.out()).contains(id, "QUEUED", "0/50").doesNotContain(name + "-json");
-        JsonNode listed = JSON.readTree(SharedControlApi.run("runs", "list", "--name", name, "--json").out());
+        JsonNode listed = JSON.readTree(
+                SharedControlApi.run("runs", "list", "--name", name, "--json").out());
         assertThat(listed.get("items")).hasSize(1);
 
         Result show = SharedControlApi.run("runs", "show", id);
-        assertThat(show.out()).contains("name:      " + name, "state:     QUEUED", "preset tiny, 50 steps",
-                "uniform, wd0 0.2");
-        JsonNode shown = JSON.readTree(SharedControlApi.run("runs", "show", id, "--json").out());
+        assertThat(show.out())
+                .contains("name:      " + name, "state:     QUEUED", "preset tiny, 50 steps", "uniform, wd0 0.2");
+        JsonNode shown =
+                JSON.readTree(SharedControlApi.run("runs", "show", id, "--json").out());
         assertThat(shown.at("/config/weightDecay").asDouble()).isEqualTo(0.2);
 
         Result cancelled = SharedControlApi.run("runs", "cancel", id, "--reason", "not needed after all");
@@ -108,7 +123,8 @@ class CommandsTest {
         Result unknown = SharedControlApi.run("runs", "create", misspelt.toString());
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("stepz").hasLineCount(1);
-        assertThat(SharedControlApi.operator().listRuns(null, name, null, 10).items()).isEmpty();
+        assertThat(SharedControlApi.operator().listRuns(null, name, null, 10).items())
+                .isEmpty();
 
         Path refused = Files.writeString(dir.resolve("refused.json"), "{\"name\": \"" + name + "\", \"steps\": 0}");
         Result problem = SharedControlApi.run("runs", "create", refused.toString());
@@ -127,14 +143,25 @@ class CommandsTest {
         assertThat(usage.exit()).isEqualTo(2);
         assertThat(usage.err()).contains("alphadecay compare --help");
 
-        Result noToken = SharedControlApi.run(Map.of("ALPHADECAY_CONTROL_API_URL", SharedControlApi.url().toString(),
-                "ALPHADECAY_HOME", dir.resolve("empty-home").toString()), "runs", "list");
+        Result noToken = SharedControlApi.run(
+                Map.of(
+                        "ALPHADECAY_CONTROL_API_URL",
+                        SharedControlApi.url().toString(),
+                        "ALPHADECAY_HOME",
+                        dir.resolve("empty-home").toString()),
+                "runs",
+                "list");
         assertThat(noToken.exit()).isEqualTo(2);
         assertThat(noToken.err()).contains("no operator token at").hasLineCount(1);
 
-        Result wrongToken = SharedControlApi.run(Map.of("ALPHADECAY_CONTROL_API_URL",
-                SharedControlApi.url().toString(), "ALPHADECAY_OPERATOR_TOKEN", "not-the-token-0123456789"),
-                "runs", "list");
+        Result wrongToken = SharedControlApi.run(
+                Map.of(
+                        "ALPHADECAY_CONTROL_API_URL",
+                        SharedControlApi.url().toString(),
+                        "ALPHADECAY_OPERATOR_TOKEN",
+                        "not-the-token-0123456789"),
+                "runs",
+                "list");
         assertThat(wrongToken.exit()).isEqualTo(2);
         assertThat(wrongToken.err()).contains("401").doesNotContain("not-the-token");
     }
@@ -144,32 +171,51 @@ class CommandsTest {
         Path home = dir.resolve("home");
         Files.createDirectories(home.resolve("secrets"));
         Files.writeString(home.resolve("secrets/operator-token"), ServiceProcess.OPERATOR_TOKEN + "\n");
-        Result list = SharedControlApi.run(Map.of("ALPHADECAY_CONTROL_API_URL", SharedControlApi.url().toString(),
-                "ALPHADECAY_HOME", home.toString()), "runs", "list", "--limit", "1");
+        Result list = SharedControlApi.run(
+                Map.of(
+                        "ALPHADECAY_CONTROL_API_URL",
+                        SharedControlApi.url().toString(),
+                        "ALPHADECAY_HOME",
+                        home.toString()),
+                "runs",
+                "list",
+                "--limit",
+                "1");
         assertThat(list.exit()).as(list.err()).isZero();
     }
 
     @Test
     void compareSavesTheReport() throws Exception {
         ControlApiClient operator = SharedControlApi.operator();
-        UUID first = operator.createRun(Quickstart.config(SharedControlApi.uniqueName("cmp-a"), "alphadecay", 20),
-                null).id();
-        UUID second = operator.createRun(Quickstart.config(SharedControlApi.uniqueName("cmp-b"), "uniform", 20),
-                null).id();
+        UUID first = operator.createRun(Quickstart.config(SharedControlApi.uniqueName("cmp-a"), "alphadecay", 20), null)
+                .id();
+        UUID second = operator.createRun(Quickstart.config(SharedControlApi.uniqueName("cmp-b"), "uniform", 20), null)
+                .id();
         Path file = dir.resolve("report.html");
 
         Result compared = SharedControlApi.run("compare", first.toString(), second.toString(), "-o", file.toString());
 
         assertThat(compared.exit()).as(compared.err()).isZero();
         assertThat(compared.out().strip()).isEqualTo(file.toAbsolutePath().toString());
-        assertThat(Jsoup.parse(Files.readString(file)).select("#runs-table tbody tr")).extracting(tr -> tr.attr(
-                "data-run")).containsExactly(first.toString(), second.toString());
+        assertThat(Jsoup.parse(Files.readString(file)).select("#runs-table tbody tr"))
+                .extracting(tr -> tr.attr("data-run"))
+                .containsExactly(first.toString(), second.toString());
 
         Path home = dir.resolve("home");
-        Result defaulted = SharedControlApi.run(Map.of("ALPHADECAY_CONTROL_API_URL", SharedControlApi.url().toString(),
-                "ALPHADECAY_OPERATOR_TOKEN", ServiceProcess.OPERATOR_TOKEN, "ALPHADECAY_HOME", home.toString()),
-                "compare", first.toString(), second.toString());
-        assertThat(Path.of(defaulted.out().strip())).exists().hasParent(home.resolve("reports").toAbsolutePath());
+        Result defaulted = SharedControlApi.run(
+                Map.of(
+                        "ALPHADECAY_CONTROL_API_URL",
+                        SharedControlApi.url().toString(),
+                        "ALPHADECAY_OPERATOR_TOKEN",
+                        ServiceProcess.OPERATOR_TOKEN,
+                        "ALPHADECAY_HOME",
+                        home.toString()),
+                "compare",
+                first.toString(),
+                second.toString());
+        assertThat(Path.of(defaulted.out().strip()))
+                .exists()
+                .hasParent(home.resolve("reports").toAbsolutePath());
     }
 
     @Test
@@ -180,19 +226,36 @@ class CommandsTest {
         Thread worker = new Thread(() -> finishRuns(2, failed), "test-worker");
         worker.start();
 
-        Result quickstart = SharedControlApi.run(Map.of("ALPHADECAY_CONTROL_API_URL",
-                SharedControlApi.url().toString(), "ALPHADECAY_OPERATOR_TOKEN", ServiceProcess.OPERATOR_TOKEN,
-                "ALPHADECAY_HOME", home.toString()), "quickstart", "12", "--poll-millis", "100");
+        Result quickstart = SharedControlApi.run(
+                Map.of(
+                        "ALPHADECAY_CONTROL_API_URL",
+                        SharedControlApi.url().toString(),
+                        "ALPHADECAY_OPERATOR_TOKEN",
+                        ServiceProcess.OPERATOR_TOKEN,
+                        "ALPHADECAY_HOME",
+                        home.toString()),
+                "quickstart",
+                "12",
+                "--poll-millis",
+                "100");
         worker.join(30_000);
 
         assertThat(failed.get()).isNull();
         assertThat(quickstart.exit()).as(quickstart.out() + quickstart.err()).isZero();
-        assertThat(quickstart.out()).contains("Launched two cpu-small runs of 12 steps",
-                "| alphadecay | SUCCEEDED | 30.00 | 30.00 |", "| uniform | SUCCEEDED | 32.00 | 32.00 |",
-                "AlphaDecay − uniform: -2.00", "| q | 2.000 | 0.0667 |", "| up | 4.000 | 0.5000 |");
+        assertThat(quickstart.out())
+                .contains(
+                        "Launched two cpu-small runs of 12 steps",
+                        "| alphadecay | SUCCEEDED | 30.00 | 30.00 |",
+                        "| uniform | SUCCEEDED | 32.00 | 32.00 |",
+                        "AlphaDecay − uniform: -2.00",
+                        "| q | 2.000 | 0.0667 |",
+                        "| up | 4.000 | 0.5000 |");
         try (var reports = Files.list(home.resolve("reports"))) {
-            assertThat(reports.toList()).singleElement().satisfies(report -> assertThat(Jsoup.parse(
-                    Files.readString(report)).select("#runs-table tbody tr")).hasSize(2));
+            assertThat(reports.toList())
+                    .singleElement()
+                    .satisfies(report -> assertThat(
+                                    Jsoup.parse(Files.readString(report)).select("#runs-table tbody tr"))
+                            .hasSize(2));
         }
     }
 
@@ -223,26 +286,38 @@ class CommandsTest {
                 long steps = run.config().steps();
                 boolean alphaDecay = "alphadecay".equals(run.config().decay().policy());
                 double perplexity = alphaDecay ? 30 : 32;
-                worker.postMetrics(run.id(), List.of(new MetricPoint("train_loss", steps, 3.4, null),
-                        new MetricPoint("val_perplexity", steps / 2, perplexity + 10, null),
-                        new MetricPoint("val_perplexity", steps, perplexity, null)));
+                worker.postMetrics(
+                        run.id(),
+                        List.of(
+                                new MetricPoint("train_loss", steps, 3.4, null),
+                                new MetricPoint("val_perplexity", steps / 2, perplexity + 10, null),
+                                new MetricPoint("val_perplexity", steps, perplexity, null)));
                 if (alphaDecay) {
-                    worker.reportAnalysis(run.id().toString(), new NewAnalysis(steps, "median-hill", "alphadecay",
-                            0.1, 0.6666, 5.0, 12.0, List.of(module("model.layers.1.self_attn.q_proj.weight", "q",
-                                    2.0, 0.0667), module("model.layers.1.mlp.up_proj.weight", "up", 4.0, 0.5))));
+                    worker.reportAnalysis(
+                            run.id().toString(),
+                            new NewAnalysis(
+                                    steps,
+                                    "median-hill",
+                                    "alphadecay",
+                                    0.1,
+                                    0.6666,
+                                    5.0,
+                                    12.0,
+                                    List.of(
+                                            module("model.layers.1.self_attn.q_proj.weight", "q", 2.0, 0.0667),
+                                            module("model.layers.1.mlp.up_proj.weight", "up", 4.0, 0.5))));
                 }
                 worker.heartbeat(run.id(), "cli-test-worker", steps, steps * 16 * 128, 0.0);
                 worker.reportState(run.id(), "cli-test-worker", RunState.SUCCEEDED, null, steps);
                 done++;
             }
-        }
-        catch (Throwable ex) {
+        } catch (Throwable ex) {
             failed.set(ex);
         }
     }
 
     private static ModuleAnalysis module(String name, String type, double alpha, double weightDecay) {
-        return new ModuleAnalysis(name, 1, type, 64, 64, 64, alpha, 0.5, 0.05, 9.0, 3.0, 0.9, alpha * 0.9, "ok",
-                weightDecay);
+        return new ModuleAnalysis(
+                name, 1, type, 64, 64, 64, alpha, 0.5, 0.05, 9.0, 3.0, 0.9, alpha * 0.9, "ok", weightDecay);
     }
 }

@@ -6,13 +6,13 @@ import java.nio.file.Path;
 /** The repository's root, seen from this module's tests (which run in the module's folder). */
 public final class RepositoryFiles {
 
-    private RepositoryFiles() {
-    }
+    private RepositoryFiles() {}
 
     public static Path root() {
         Path root = Path.of("..").toAbsolutePath().normalize();
         if (!Files.isRegularFile(root.resolve("mvnw"))) {
-            throw new IllegalStateException("Run these tests from the deploy module's folder (mvnw not found in " + root + ")");
+            throw new IllegalStateException(
+                    "Run these tests from the deploy module's folder (mvnw not found in " + root + ")");
         }
         return root;
     }

@@ -15,8 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class TrainingFixture {
 
-    private TrainingFixture() {
-    }
+    private TrainingFixture() {}
 
     /** Writes the documents under {@code dir}/corpus and returns that folder. */
     public static Path corpus(Path dir, int documents, int sentencesEach) throws IOException {
@@ -53,7 +52,13 @@ public final class TrainingFixture {
     }
 
     private static void addSpecial(ArrayNode added, int id, String content) {
-        added.addObject().put("id", id).put("content", content).put("single_word", false).put("lstrip", false)
-                .put("rstrip", false).put("normalized", false).put("special", true);
+        added.addObject()
+                .put("id", id)
+                .put("content", content)
+                .put("single_word", false)
+                .put("lstrip", false)
+                .put("rstrip", false)
+                .put("normalized", false)
+                .put("special", true);
     }
 }

@@ -41,8 +41,7 @@ public final class SafetensorsFile {
         try (CountingInputStream in = new CountingInputStream(Files.newInputStream(path))) {
             header = SafetensorsHeader.read(in, MAX_HEADER_BYTES);
             dataStart = in.count();
-        }
-        catch (MalformedCheckpointException ex) {
+        } catch (MalformedCheckpointException ex) {
             throw new IOException(path + ": " + ex.getMessage(), ex);
         }
         if (dataStart + header.dataBytes() != fileSize) {
@@ -78,8 +77,8 @@ public final class SafetensorsFile {
         }
         float[] values = new float[Math.toIntExact(info.byteLength() / Float.BYTES)];
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + info.begin(),
-                    info.byteLength());
+            MappedByteBuffer mapped =
+                    channel.map(FileChannel.MapMode.READ_ONLY, dataStart + info.begin(), info.byteLength());
             mapped.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
         }
         return values;

@@ -23,18 +23,22 @@ import tools.jackson.databind.json.JsonMapper;
 public record SafetensorsHeader(Map<String, String> metadata, List<TensorInfo> tensors, long dataBytes) {
 
     // Duplicate tensor names would make two entries claim one name: refuse them.
-    private static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     private static final long MAX_DIMENSION = 1L << 40;
 
     /** Reads the 8-byte length and the JSON header from the start of {@code in}. */
-    public static SafetensorsHeader read(InputStream in, int maxHeaderBytes) throws IOException, MalformedCheckpointException {
+    public static SafetensorsHeader read(InputStream in, int maxHeaderBytes)
+            throws IOException, MalformedCheckpointException {
         byte[] prefix = in.readNBytes(8);
         if (prefix.length < 8) {
             throw new MalformedCheckpointException("truncated", "The body ends before the 8-byte header length");
         }
         long length = ByteBuffer.wrap(prefix).order(ByteOrder.LITTLE_ENDIAN).getLong();
         if (length < 2 || length > maxHeaderBytes) {
-            throw new MalformedCheckpointException("header-length",
+            throw new MalformedCheckpointException(
+                    "header-length",
                     "Header length " + Long.toUnsignedString(length) + " is outside 2.." + maxHeaderBytes + " bytes");
         }
         byte[] json = in.readNBytes((int) length);
@@ -48,10 +52,9 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorInfo> t
         JsonNode root;
         try {
             root = JSON.readTree(new String(json, StandardCharsets.UTF_8).stripTrailing());
-        }
-        catch (JacksonException ex) {
-            throw new MalformedCheckpointException("header-json", "The header is not valid JSON: "
-                    + ex.getOriginalMessage());
+        } catch (JacksonException ex) {
+            throw new MalformedCheckpointException(
+                    "header-json", "The header is not valid JSON: " + ex.getOriginalMessage());
         }
         if (root == null || !root.isObject()) {
             throw new MalformedCheckpointException("header-json", "The header is not a JSON object");
@@ -67,8 +70,8 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorInfo> t
                 }
                 for (var meta : value.properties()) {
                     if (!meta.getValue().isString()) {
-                        throw new MalformedCheckpointException("header-json", "__metadata__." + meta.getKey()
-                                + " is not a string");
+                        throw new MalformedCheckpointException(
+                                "header-json", "__metadata__." + meta.getKey() + " is not a string");
                     }
                     metadata.put(meta.getKey(), meta.getValue().asString());
                 }
@@ -80,9 +83,11 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorInfo> t
         long expected = 0;
         for (TensorInfo tensor : tensors) {
             if (tensor.begin() != expected) {
-                throw new MalformedCheckpointException("offsets", "Tensor " + tensor.name() + " starts at byte "
-                        + tensor.begin() + " but the data before it ends at " + expected
-                        + (tensor.begin() < expected ? " (overlap)" : " (hole)"));
+                throw new MalformedCheckpointException(
+                        "offsets",
+                        "Tensor " + tensor.name() + " starts at byte "
+                                + tensor.begin() + " but the data before it ends at " + expected
+                                + (tensor.begin() < expected ? " (overlap)" : " (hole)"));
             }
             expected = tensor.end();
         }
@@ -96,7 +101,8 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorInfo> t
         String dtypeName = value.path("dtype").isString() ? value.path("dtype").asString() : null;
         DType dtype = dtypeName == null ? null : DType.of(dtypeName).orElse(null);
         if (dtype == null) {
-            throw new MalformedCheckpointException("dtype", "Tensor " + name + " has unknown dtype " + value.path("dtype"));
+            throw new MalformedCheckpointException(
+                    "dtype", "Tensor " + name + " has unknown dtype " + value.path("dtype"));
         }
         JsonNode shapeNode = value.path("shape");
         if (!shapeNode.isArray() || shapeNode.size() > 8) {
@@ -116,19 +122,23 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorInfo> t
             }
         }
         JsonNode offsets = value.path("data_offsets");
-        if (!offsets.isArray() || offsets.size() != 2 || !offsets.get(0).isIntegralNumber()
+        if (!offsets.isArray()
+                || offsets.size() != 2
+                || !offsets.get(0).isIntegralNumber()
                 || !offsets.get(1).isIntegralNumber()) {
             throw new MalformedCheckpointException("offsets", "Tensor " + name + " has no valid data_offsets");
         }
         long begin = offsets.get(0).asLong();
         long end = offsets.get(1).asLong();
         if (begin < 0 || end < begin) {
-            throw new MalformedCheckpointException("offsets", "Tensor " + name + " has data_offsets out of range ["
-                    + begin + ", " + end + "]");
+            throw new MalformedCheckpointException(
+                    "offsets", "Tensor " + name + " has data_offsets out of range [" + begin + ", " + end + "]");
         }
         if (end - begin != elements * dtype.bytes()) {
-            throw new MalformedCheckpointException("shape", "Tensor " + name + " holds " + (end - begin)
-                    + " bytes but its shape and dtype need " + elements * dtype.bytes());
+            throw new MalformedCheckpointException(
+                    "shape",
+                    "Tensor " + name + " holds " + (end - begin) + " bytes but its shape and dtype need "
+                            + elements * dtype.bytes());
         }
         return new TensorInfo(name, dtype, shape, begin, end);
     }

@@ -25,21 +25,23 @@ public final class SafetensorsWriter {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int CHUNK_FLOATS = 16 * 1024;
 
-    private SafetensorsWriter() {
-    }
+    private SafetensorsWriter() {}
 
     public static void write(OutputStream out, Map<String, String> metadata, List<? extends WritableTensor> tensors)
             throws IOException {
         byte[] header = header(metadata, tensors);
-        out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+        out.write(ByteBuffer.allocate(8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(header.length)
+                .array());
         out.write(header);
         ByteBuffer chunk = ByteBuffer.allocate(CHUNK_FLOATS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (WritableTensor tensor : tensors) {
             long[] written = {0};
             tensor.values(values -> written[0] += writeChunked(out, values, chunk));
             if (written[0] != tensor.elements()) {
-                throw new IllegalStateException(tensor.name() + " gave " + written[0] + " values for "
-                        + tensor.elements() + " elements");
+                throw new IllegalStateException(
+                        tensor.name() + " gave " + written[0] + " values for " + tensor.elements() + " elements");
             }
         }
         out.flush();

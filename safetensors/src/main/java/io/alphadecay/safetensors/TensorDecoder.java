@@ -13,8 +13,7 @@ public final class TensorDecoder {
 
     private static final int CHUNK = 1 << 16;
 
-    private TensorDecoder() {
-    }
+    private TensorDecoder() {}
 
     /** Decodes {@code tensor} from the current position of {@code in}; also reports whether any value is NaN or Inf. */
     public static Decoded decode(InputStream in, TensorInfo tensor) throws IOException, MalformedCheckpointException {
@@ -96,6 +95,5 @@ public final class TensorDecoder {
     }
 
     /** A tensor's values in row-major order. */
-    public record Decoded(double[] values, boolean finite) {
-    }
+    public record Decoded(double[] values, boolean finite) {}
 }

@@ -23,14 +23,14 @@ class SafetensorsHeaderTest {
             assertThat(header.tensors()).hasSize(9);
             assertThat(header.tensors().get(0).name()).isEqualTo("model.embed_tokens.weight");
             assertThat(header.tensors()).extracting(TensorInfo::dtype).contains(DType.F32, DType.BF16, DType.F16);
-            assertThat(header.dataBytes()).isEqualTo(Files.size(TestFiles.golden("golden-small.safetensors"))
-                    - 8 - 960);
+            assertThat(header.dataBytes())
+                    .isEqualTo(Files.size(TestFiles.golden("golden-small.safetensors")) - 8 - 960);
         }
     }
 
     @Test
     void refusesATruncatedPrefixOrHeader() throws Exception {
-        assertKind(new byte[] { 1, 2, 3 }, "truncated");
+        assertKind(new byte[] {1, 2, 3}, "truncated");
         byte[] full = TestFiles.written(Map.of(), List.of(new FloatTensor("w", new long[] {4, 4}, new float[16])));
         byte[] cut = java.util.Arrays.copyOf(full, 20);
         assertKind(cut, "truncated");
@@ -49,8 +49,10 @@ class SafetensorsHeaderTest {
         assertKind(header("{\"a\": "), "header-json");
         assertKind(header("[1, 2]"), "header-json");
         assertKind(header("{\"__metadata__\": {\"step\": 5}}"), "header-json");
-        assertKind(header("{\"w\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]},"
-                + " \"w\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}"), "header-json");
+        assertKind(
+                header("{\"w\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]},"
+                        + " \"w\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}"),
+                "header-json");
     }
 
     @Test
@@ -58,14 +60,17 @@ class SafetensorsHeaderTest {
         assertKind(header("{\"w\": {\"dtype\": \"F128\", \"shape\": [1], \"data_offsets\": [0, 16]}}"), "dtype");
         assertKind(header("{\"w\": {\"dtype\": \"F32\", \"shape\": [2, 2], \"data_offsets\": [0, 12]}}"), "shape");
         assertKind(header("{\"w\": {\"dtype\": \"F32\", \"shape\": [-2], \"data_offsets\": [0, 8]}}"), "shape");
-        assertKind(header("{\"w\": {\"dtype\": \"F32\", \"shape\": [4294967296, 4294967296], \"data_offsets\": [0, 8]}}"),
+        assertKind(
+                header("{\"w\": {\"dtype\": \"F32\", \"shape\": [4294967296, 4294967296], \"data_offsets\": [0, 8]}}"),
                 "shape");
     }
 
     @Test
     void refusesOverlappingHolesAndOutOfRangeOffsets() {
-        assertKind(header("{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
-                + " \"b\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]}}"), "offsets");
+        assertKind(
+                header("{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
+                        + " \"b\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]}}"),
+                "offsets");
         assertKind(header("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}"), "offsets");
         assertKind(header("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [8, 4]}}"), "offsets");
         assertKind(header("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0]}}"), "offsets");
@@ -77,6 +82,8 @@ class SafetensorsHeaderTest {
 
     private static void assertKind(byte[] file, String kind) {
         assertThatThrownBy(() -> SafetensorsHeader.read(new ByteArrayInputStream(file), 1 << 20))
-                .isInstanceOfSatisfying(MalformedCheckpointException.class, ex -> assertThat(ex.kind()).isEqualTo(kind));
+                .isInstanceOfSatisfying(
+                        MalformedCheckpointException.class,
+                        ex -> assertThat(ex.kind()).isEqualTo(kind));
     }
 }

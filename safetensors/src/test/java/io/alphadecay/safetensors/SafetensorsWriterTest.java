@@ -38,7 +38,8 @@ class SafetensorsWriterTest {
             head[i] = i / 7f;
         }
         tensors = List.of(
-                new FloatTensor("model.layers.0.self_attn.q_proj.weight", new long[] {2, 3}, new float[] {0, 1, 2, 3, 4, 5}),
+                new FloatTensor(
+                        "model.layers.0.self_attn.q_proj.weight", new long[] {2, 3}, new float[] {0, 1, 2, 3, 4, 5}),
                 new FloatTensor("model.norm.weight", new long[] {3}, new float[] {1.5f, -2f, 3.25f}),
                 new FloatTensor("scalar", new long[0], new float[] {7f}),
                 new FloatTensor("lm_head.weight", new long[] {200, 200}, head));
@@ -70,7 +71,9 @@ class SafetensorsWriterTest {
             assertThat(entry.get("dtype").stringValue()).isEqualTo("F32");
             List<Long> shape = new ArrayList<>();
             entry.get("shape").values().forEach(n -> shape.add(n.longValue()));
-            assertThat(shape).containsExactlyElementsOf(Arrays.stream(tensor.shape()).boxed().toList());
+            assertThat(shape)
+                    .containsExactlyElementsOf(
+                            Arrays.stream(tensor.shape()).boxed().toList());
             assertThat(entry.get("data_offsets").get(0).longValue()).isEqualTo(expectedBegin);
             expectedBegin += 4L * tensor.data().length;
             assertThat(entry.get("data_offsets").get(1).longValue()).isEqualTo(expectedBegin);
@@ -114,8 +117,8 @@ class SafetensorsWriterTest {
         SafetensorsFile read = SafetensorsFile.open(file);
 
         assertThat(read.metadata()).isEqualTo(metadata);
-        assertThat(read.tensors().keySet()).containsExactly(tensors.stream().map(FloatTensor::name)
-                .toArray(String[]::new));
+        assertThat(read.tensors().keySet())
+                .containsExactly(tensors.stream().map(FloatTensor::name).toArray(String[]::new));
         assertThat(read.tensors().get("lm_head.weight").shape()).containsExactly(200, 200);
         assertThat(read.tensors().get("scalar").shape()).isEmpty();
         assertThat(read.floats("model.norm.weight")).containsExactly(1.5f, -2f, 3.25f);
@@ -132,21 +135,33 @@ class SafetensorsWriterTest {
         assertThatThrownBy(() -> SafetensorsFile.open(truncated)).hasMessageContaining("cover");
 
         Path hole = dir.resolve("hole.safetensors");
-        Files.write(hole, TestFiles.assemble(
-                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}".getBytes(StandardCharsets.UTF_8),
-                new byte[8]));
-        assertThatThrownBy(() -> SafetensorsFile.open(hole)).hasMessageContaining("starts at byte 4")
+        Files.write(
+                hole,
+                TestFiles.assemble(
+                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}"
+                                .getBytes(StandardCharsets.UTF_8),
+                        new byte[8]));
+        assertThatThrownBy(() -> SafetensorsFile.open(hole))
+                .hasMessageContaining("starts at byte 4")
                 .hasMessageContaining("(hole)");
 
         Path wrongSize = dir.resolve("size.safetensors");
-        Files.write(wrongSize, TestFiles.assemble(
-                "{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}".getBytes(StandardCharsets.UTF_8),
-                new byte[8]));
+        Files.write(
+                wrongSize,
+                TestFiles.assemble(
+                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}"
+                                .getBytes(StandardCharsets.UTF_8),
+                        new byte[8]));
         assertThatThrownBy(() -> SafetensorsFile.open(wrongSize))
                 .hasMessageContaining("holds 8 bytes but its shape and dtype need 12");
 
         Path hugeHeader = dir.resolve("huge.safetensors");
-        Files.write(hugeHeader, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40).array());
+        Files.write(
+                hugeHeader,
+                ByteBuffer.allocate(16)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(1L << 40)
+                        .array());
         assertThatThrownBy(() -> SafetensorsFile.open(hugeHeader))
                 .hasMessageContaining("Header length 1099511627776 is outside");
     }

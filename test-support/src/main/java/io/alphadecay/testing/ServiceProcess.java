@@ -45,8 +45,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** A trainer-service worker that claims runs from the control-api and sends checkpoints to the esd-service. */
     public static ServiceProcess startTrainer(URI controlApi, URI esd, List<String> extraArgs) {
-        List<String> args = new ArrayList<>(List.of("--alphadecay.control-api-url=" + controlApi,
-                "--alphadecay.esd-url=" + esd));
+        List<String> args =
+                new ArrayList<>(List.of("--alphadecay.control-api-url=" + controlApi, "--alphadecay.esd-url=" + esd));
         args.addAll(extraArgs);
         return startService("trainer-service", args);
     }
@@ -62,34 +62,41 @@ public final class ServiceProcess implements AutoCloseable {
             int port = freePort();
             Path home = Files.createTempDirectory("it-" + module);
             Path log = home.resolve(module + ".log");
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-jar", jar.toAbsolutePath().toString(), "--server.port=" + port,
-                    "--alphadecay.home=" + home, "--alphadecay.auth.operator-token=" + OPERATOR_TOKEN,
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar",
+                    jar.toAbsolutePath().toString(),
+                    "--server.port=" + port,
+                    "--alphadecay.home=" + home,
+                    "--alphadecay.auth.operator-token=" + OPERATOR_TOKEN,
                     "--alphadecay.auth.service-token=" + SERVICE_TOKEN));
             command.addAll(extraArgs);
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             ServiceProcess started = new ServiceProcess(builder.start(), port, log);
             started.awaitHealthy(Duration.ofSeconds(120));
             return started;
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
     }
 
     /** A call with the operator token; the body is JSON text or null. */
     public HttpResponse<String> asOperator(String method, String path, String jsonBody) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url().resolve(path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + OPERATOR_TOKEN).header("Content-Type", "application/json")
-                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(jsonBody));
+        HttpRequest.Builder request = HttpRequest.newBuilder(url().resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + OPERATOR_TOKEN)
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        jsonBody == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(jsonBody));
         try {
             return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new UncheckedIOException(ex);
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(ex);
         }
@@ -103,8 +110,7 @@ public final class ServiceProcess implements AutoCloseable {
     public String log() {
         try {
             return Files.readString(log);
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             return "(no log: " + ex.getMessage() + ")";
         }
     }
@@ -121,29 +127,29 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException("The service exited early:\n" + Files.readString(log));
             }
             try {
-                HttpResponse<String> health = client.send(HttpRequest.newBuilder(url().resolve("/actuator/health")).build(),
+                HttpResponse<String> health = client.send(
+                        HttpRequest.newBuilder(url().resolve("/actuator/health"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200) {
                     return;
                 }
-            }
-            catch (IOException ex) {
+            } catch (IOException ex) {
                 // Not listening yet.
-            }
-            catch (InterruptedException ex) {
+            } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 throw new IOException(ex);
             }
             try {
                 Thread.sleep(250);
-            }
-            catch (InterruptedException ex) {
+            } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 throw new IOException(ex);
             }
         }
         close();
-        throw new IllegalStateException("The service did not become healthy in " + timeout + ":\n" + Files.readString(log));
+        throw new IllegalStateException(
+                "The service did not become healthy in " + timeout + ":\n" + Files.readString(log));
     }
 
     private static int freePort() throws IOException {
@@ -159,8 +165,7 @@ public final class ServiceProcess implements AutoCloseable {
             if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }

@@ -16,15 +16,31 @@ import java.util.stream.Stream;
  */
 public final class SyntheticText {
 
-    private static final String[] SUBJECTS = { "The council", "A farmer", "The old ship", "Our nation", "The river",
-        "A young clerk", "The committee", "Every soldier" };
-    private static final String[] VERBS = { "considered", "carried", "remembered", "defended", "crossed", "reported",
-        "built", "answered" };
-    private static final String[] OBJECTS = { "the long report", "a heavy load of grain", "the northern border",
-        "its ancient promise", "the quiet valley", "the letters from the coast", "a new bridge", "every question" };
+    private static final String[] SUBJECTS = {
+        "The council",
+        "A farmer",
+        "The old ship",
+        "Our nation",
+        "The river",
+        "A young clerk",
+        "The committee",
+        "Every soldier"
+    };
+    private static final String[] VERBS = {
+        "considered", "carried", "remembered", "defended", "crossed", "reported", "built", "answered"
+    };
+    private static final String[] OBJECTS = {
+        "the long report",
+        "a heavy load of grain",
+        "the northern border",
+        "its ancient promise",
+        "the quiet valley",
+        "the letters from the coast",
+        "a new bridge",
+        "every question"
+    };
 
-    private SyntheticText() {
-    }
+    private SyntheticText() {}
 
     /** Writes {@code documents} files {@code doc-<n>.txt} of {@code sentencesEach} sentences into {@code dir}. */
     public static Path write(Path dir, int documents, int sentencesEach, long seed) throws IOException {
@@ -33,9 +49,12 @@ public final class SyntheticText {
         for (int d = 0; d < documents; d++) {
             StringBuilder text = new StringBuilder();
             for (int s = 0; s < sentencesEach; s++) {
-                text.append(SUBJECTS[random.nextInt(SUBJECTS.length)]).append(' ')
-                        .append(VERBS[random.nextInt(VERBS.length)]).append(' ')
-                        .append(OBJECTS[random.nextInt(OBJECTS.length)]).append(s % 5 == 4 ? ".\n" : ". ");
+                text.append(SUBJECTS[random.nextInt(SUBJECTS.length)])
+                        .append(' ')
+                        .append(VERBS[random.nextInt(VERBS.length)])
+                        .append(' ')
+                        .append(OBJECTS[random.nextInt(OBJECTS.length)])
+                        .append(s % 5 == 4 ? ".\n" : ". ");
             }
             Files.writeString(dir.resolve("doc-" + d + ".txt"), text);
         }
@@ -45,7 +64,8 @@ public final class SyntheticText {
     /** Every word and punctuation mark the documents use, in a stable order. */
     public static List<String> vocabulary() {
         Set<String> words = new LinkedHashSet<>();
-        Stream.of(SUBJECTS, VERBS, OBJECTS).flatMap(Arrays::stream)
+        Stream.of(SUBJECTS, VERBS, OBJECTS)
+                .flatMap(Arrays::stream)
                 .forEach(phrase -> words.addAll(List.of(phrase.split(" "))));
         words.add(".");
         return List.copyOf(words);

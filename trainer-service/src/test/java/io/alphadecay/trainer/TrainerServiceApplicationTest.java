@@ -11,9 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "alphadecay.auth.operator-token=trainer-operator-token-0123", "alphadecay.auth.service-token=trainer-service-token-0123",
-        "alphadecay.worker.enabled=false" })
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "alphadecay.auth.operator-token=trainer-operator-token-0123",
+            "alphadecay.auth.service-token=trainer-service-token-0123",
+            "alphadecay.worker.enabled=false"
+        })
 class TrainerServiceApplicationTest {
 
     @LocalServerPort

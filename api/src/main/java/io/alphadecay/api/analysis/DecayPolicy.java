@@ -17,6 +17,7 @@ public enum DecayPolicy {
 
     /** The wire names, for validation annotations; {@link #of} and the enum constants must agree with it. */
     public static final String PATTERN = "none|uniform|alphadecay";
+
     public static final String NAMES = "none, uniform or alphadecay";
 
     private final String wireName;
@@ -36,7 +37,9 @@ public enum DecayPolicy {
 
     /** The policy with this wire name; a name the validation lets through always has one. */
     public static DecayPolicy of(String name) {
-        return Arrays.stream(values()).filter(p -> p.wireName.equals(name)).findFirst()
+        return Arrays.stream(values())
+                .filter(p -> p.wireName.equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown decay policy '" + name + "'"));
     }
 

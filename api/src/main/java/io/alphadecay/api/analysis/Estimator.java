@@ -13,6 +13,7 @@ public enum Estimator {
 
     /** The wire names, for validation annotations; the enum constants must agree with it. */
     public static final String PATTERN = "median-hill|ks-mle";
+
     public static final String NAMES = "median-hill or ks-mle";
 
     private final String wireName;

@@ -8,10 +8,18 @@ import java.util.List;
  * anything that is not one of the seven projections of a block.
  */
 public enum ModuleType {
-    Q("q"), K("k"), V("v"), O("o"), GATE("gate"), UP("up"), DOWN("down"), OTHER("other");
+    Q("q"),
+    K("k"),
+    V("v"),
+    O("o"),
+    GATE("gate"),
+    UP("up"),
+    DOWN("down"),
+    OTHER("other");
 
     /** The wire names, for validation annotations; the enum constants must agree with it. */
     public static final String PATTERN = "q|k|v|o|gate|up|down|other";
+
     public static final String NAMES = "q, k, v, o, gate, up, down or other";
 
     private final String wireName;
@@ -31,11 +39,17 @@ public enum ModuleType {
 
     /** The seven projections' wire names, without other. */
     public static List<String> projectionNames() {
-        return Arrays.stream(values()).filter(t -> t != OTHER).map(ModuleType::wireName).toList();
+        return Arrays.stream(values())
+                .filter(t -> t != OTHER)
+                .map(ModuleType::wireName)
+                .toList();
     }
 
     /** The type with this wire name, or {@link #OTHER} for null or anything unknown. */
     public static ModuleType of(String name) {
-        return Arrays.stream(values()).filter(t -> t.wireName.equals(name)).findFirst().orElse(OTHER);
+        return Arrays.stream(values())
+                .filter(t -> t.wireName.equals(name))
+                .findFirst()
+                .orElse(OTHER);
     }
 }

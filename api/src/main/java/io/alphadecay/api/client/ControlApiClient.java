@@ -60,26 +60,35 @@ public final class ControlApiClient {
     public Optional<Run> claim(String workerId, Map<String, String> provenance) throws ApiCallException {
         var call = ServiceHttp.Call.json("POST", "/api/v1/runs:claim", new RunRequests.Claim(workerId, provenance));
         var response = http.send(call);
-        return response.statusCode() == 204 ? Optional.empty() : Optional.of(http.parse(call, response.body(), Run.class));
+        return response.statusCode() == 204
+                ? Optional.empty()
+                : Optional.of(http.parse(call, response.body(), Run.class));
     }
 
     /** Renews the lease and reports progress; the answer says whether a cancel was requested. */
     public Run heartbeat(UUID run, String workerId, long step, long tokensSeen, Double etaSeconds)
             throws ApiCallException {
         Double eta = etaSeconds != null && Double.isFinite(etaSeconds) ? Math.max(0, etaSeconds) : null;
-        return held(() -> http.read(ServiceHttp.Call.json("POST", runPath(run) + "/heartbeat",
-                new RunRequests.Heartbeat(workerId, step, tokensSeen, eta)), Run.class));
+        return held(() -> http.read(
+                ServiceHttp.Call.json(
+                        "POST",
+                        runPath(run) + "/heartbeat",
+                        new RunRequests.Heartbeat(workerId, step, tokensSeen, eta)),
+                Run.class));
     }
 
     /** Ends the run in {@code state} (or gives it back with QUEUED). */
     public void reportState(UUID run, String workerId, RunState state, String reason, long step)
             throws ApiCallException {
-        held(() -> http.send(ServiceHttp.Call.json("POST", runPath(run) + "/state",
+        held(() -> http.send(ServiceHttp.Call.json(
+                "POST",
+                runPath(run) + "/state",
                 new RunRequests.StateReport(workerId, state, truncate(reason), step))));
     }
 
     public MetricsAccepted postMetrics(UUID run, List<MetricPoint> points) throws ApiCallException {
-        return http.read(ServiceHttp.Call.json("POST", runPath(run) + "/metrics", new MetricBatch(points)),
+        return http.read(
+                ServiceHttp.Call.json("POST", runPath(run) + "/metrics", new MetricBatch(points)),
                 MetricsAccepted.class);
     }
 
@@ -88,8 +97,10 @@ public final class ControlApiClient {
     }
 
     public RunEvent event(UUID run, String type, String message) throws ApiCallException {
-        return http.read(ServiceHttp.Call.json("POST", runPath(run) + "/events",
-                new RunRequests.NewEvent(type, truncate(message), null)), RunEvent.class);
+        return http.read(
+                ServiceHttp.Call.json(
+                        "POST", runPath(run) + "/events", new RunRequests.NewEvent(type, truncate(message), null)),
+                RunEvent.class);
     }
 
     /** The decays the run should use now: the latest analysis with the operators' overrides on top. */
@@ -99,8 +110,8 @@ public final class ControlApiClient {
 
     /** Stores an analysis of a run; the run id is the esd-service's, as the checkpoint named it. */
     public Analysis reportAnalysis(String runId, NewAnalysis analysis) throws ApiCallException {
-        return http.read(ServiceHttp.Call.json("POST", "/api/v1/runs/" + encode(runId) + "/analyses", analysis),
-                Analysis.class);
+        return http.read(
+                ServiceHttp.Call.json("POST", "/api/v1/runs/" + encode(runId) + "/analyses", analysis), Analysis.class);
     }
 
     // ---- operators ----
@@ -135,40 +146,44 @@ public final class ControlApiClient {
     }
 
     public Run cancel(UUID run, String reason) throws ApiCallException {
-        return http.read(ServiceHttp.Call.json("POST", runPath(run) + "/cancel",
-                new RunRequests.Cancel(truncate(reason))), Run.class);
+        return http.read(
+                ServiceHttp.Call.json("POST", runPath(run) + "/cancel", new RunRequests.Cancel(truncate(reason))),
+                Run.class);
     }
 
     /** Events with an id above {@code after}, oldest first. */
     public RunRequests.EventList events(UUID run, long after, int limit) throws ApiCallException {
-        return http.read(ServiceHttp.Call.get(runPath(run) + "/events?after=" + after + "&limit=" + limit),
+        return http.read(
+                ServiceHttp.Call.get(runPath(run) + "/events?after=" + after + "&limit=" + limit),
                 RunRequests.EventList.class);
     }
 
     /** One series (or every series when {@code name} is null), thinned to at most {@code maxPoints}. */
     public List<MetricPoint> metrics(UUID run, String name, Integer maxPoints) throws ApiCallException {
-        StringJoiner query = new StringJoiner("&", runPath(run) + "/metrics?", "").setEmptyValue(runPath(run)
-                + "/metrics");
+        StringJoiner query =
+                new StringJoiner("&", runPath(run) + "/metrics?", "").setEmptyValue(runPath(run) + "/metrics");
         if (name != null) {
             query.add("name=" + encode(name));
         }
         if (maxPoints != null) {
             query.add("maxPoints=" + maxPoints);
         }
-        return http.read(ServiceHttp.Call.get(query.toString()), MetricBatch.class).points();
+        return http.read(ServiceHttp.Call.get(query.toString()), MetricBatch.class)
+                .points();
     }
 
     public List<Analysis> analyses(UUID run, boolean includeModules) throws ApiCallException {
-        return http.read(ServiceHttp.Call.get(runPath(run) + "/analyses?includeModules=" + includeModules),
-                AnalysisList.class).analyses();
+        return http.read(
+                        ServiceHttp.Call.get(runPath(run) + "/analyses?includeModules=" + includeModules),
+                        AnalysisList.class)
+                .analyses();
     }
 
     /** The newest analysis with its modules; empty when the run has none yet. */
     public Optional<Analysis> latestAnalysis(UUID run) throws ApiCallException {
         try {
             return Optional.of(http.read(ServiceHttp.Call.get(runPath(run) + "/analyses/latest"), Analysis.class));
-        }
-        catch (Refused ex) {
+        } catch (Refused ex) {
             if (ex.status() == 404) {
                 run(run); // a missing run stays an error; a run without analyses is an empty answer
                 return Optional.empty();
@@ -180,19 +195,21 @@ public final class ControlApiClient {
     /** The comparison report of these runs as a standalone HTML page. */
     public byte[] comparisonReport(List<UUID> runs) throws ApiCallException {
         String ids = runs.stream().map(UUID::toString).collect(Collectors.joining(","));
-        return http.send(ServiceHttp.Call.get("/api/v1/reports/compare?runs=" + ids).accepting("text/html")).body();
+        return http.send(ServiceHttp.Call.get("/api/v1/reports/compare?runs=" + ids)
+                        .accepting("text/html"))
+                .body();
     }
 
     /** What {@code /actuator/info} says of the build; fields the control-api does not publish are null. */
     private record Info(Build build) {
 
-        record Build(String version, String time) {
-        }
+        record Build(String version, String time) {}
     }
 
     /** The control-api's build version and time from {@code /actuator/info}, when it publishes them. */
     public Optional<String> buildDescription() throws ApiCallException {
-        Info.Build build = http.read(ServiceHttp.Call.get("/actuator/info"), Info.class).build();
+        Info.Build build =
+                http.read(ServiceHttp.Call.get("/actuator/info"), Info.class).build();
         if (build == null || build.version() == null) {
             return Optional.empty();
         }
@@ -220,8 +237,7 @@ public final class ControlApiClient {
     private static <T> T held(WorkerCall<T> call) throws ApiCallException {
         try {
             return call.call();
-        }
-        catch (Refused ex) {
+        } catch (Refused ex) {
             if (!(ex instanceof LeaseLost) && (ex.status() == 404 || ex.status() == 409)) {
                 throw new LeaseLost(ex);
             }
@@ -265,8 +281,8 @@ public final class ControlApiClient {
         }
 
         public ControlApiClient build() {
-            return new ControlApiClient(new ServiceHttp("the control-api", base, token, connectTimeout,
-                    requestTimeout, retry, listener));
+            return new ControlApiClient(
+                    new ServiceHttp("the control-api", base, token, connectTimeout, requestTimeout, retry, listener));
         }
     }
 }

@@ -44,8 +44,8 @@ public final class EsdClient {
      * @param retry   how often a busy or unreachable esd-service is asked again before the analysis is given up
      */
     public EsdClient(URI base, String serviceToken, Duration timeout, RetryPolicy retry) {
-        this.http = new ServiceHttp("the esd-service", base, serviceToken, Duration.ofSeconds(5), timeout, retry,
-                RetryListener.SILENT);
+        this.http = new ServiceHttp(
+                "the esd-service", base, serviceToken, Duration.ofSeconds(5), timeout, retry, RetryListener.SILENT);
     }
 
     /** Five attempts, pausing as the esd-service's Retry-After says, at most 30 s. */
@@ -61,9 +61,14 @@ public final class EsdClient {
 
     /** Sends one checkpoint for analysis, with {@code query} as the request's parameters. */
     public AnalysisResult analyze(Map<String, String> query, BodyWriter body) throws ApiCallException {
-        String path = "/api/v1/analyses" + (query.isEmpty() ? "" : "?" + query.entrySet().stream()
-                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&")));
+        String path = "/api/v1/analyses"
+                + (query.isEmpty()
+                        ? ""
+                        : "?"
+                                + query.entrySet().stream()
+                                        .map(e -> e.getKey() + "="
+                                                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                                        .collect(Collectors.joining("&")));
         return http.retrying("POST /api/v1/analyses", () -> attempt(path, body));
     }
 
@@ -72,36 +77,38 @@ public final class EsdClient {
         CompletableFuture<Void> writing;
         try {
             PipedOutputStream out = new PipedOutputStream(in);
-            writing = CompletableFuture.runAsync(() -> {
-                try (out) {
-                    body.writeTo(out);
-                }
-                catch (IOException ex) {
-                    throw new UncheckedIOException(ex);
-                }
-            }, WRITERS);
-        }
-        catch (IOException ex) {
+            writing = CompletableFuture.runAsync(
+                    () -> {
+                        try (out) {
+                            body.writeTo(out);
+                        } catch (IOException ex) {
+                            throw new UncheckedIOException(ex);
+                        }
+                    },
+                    WRITERS);
+        } catch (IOException ex) {
             throw new UncheckedIOException("could not open the upload pipe", ex);
         }
-        var call = new ServiceHttp.Call("POST", path, HttpRequest.BodyPublishers.ofInputStream(() -> in),
-                "application/octet-stream", "application/json", null);
+        var call = new ServiceHttp.Call(
+                "POST",
+                path,
+                HttpRequest.BodyPublishers.ofInputStream(() -> in),
+                "application/octet-stream",
+                "application/json",
+                null);
         try {
             HttpResponse<byte[]> response = http.sendOnce(call);
             try {
                 writing.join();
-            }
-            catch (CompletionException ex) {
-                throw new IllegalStateException("writing the weights failed: " + ex.getCause().getMessage(),
-                        ex.getCause());
+            } catch (CompletionException ex) {
+                throw new IllegalStateException(
+                        "writing the weights failed: " + ex.getCause().getMessage(), ex.getCause());
             }
             return http.parse(call, response.body(), AnalysisResult.class);
-        }
-        finally {
+        } finally {
             try {
                 in.close(); // unblocks the writer if the request ended early
-            }
-            catch (IOException ignored) {
+            } catch (IOException ignored) {
                 // nothing left to release
             }
         }

@@ -6,8 +6,7 @@ import java.time.Duration;
 @FunctionalInterface
 public interface RetryListener {
 
-    RetryListener SILENT = (call, failed, pause, cause) -> {
-    };
+    RetryListener SILENT = (call, failed, pause, cause) -> {};
 
     /**
      * @param call   the method and path, without the query

@@ -8,8 +8,8 @@ import java.time.Duration;
  * once {@code maxElapsed} has passed since the first. A {@code Retry-After} from the service replaces the computed
  * pause (never beyond {@code maxBackoff}). A refused call ({@link Refused}) is never sent again.
  */
-public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff,
-        Duration maxElapsed) {
+public record RetryPolicy(
+        int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff, Duration maxElapsed) {
 
     /** One attempt: for callers that retry at their own pace (heartbeats, metric flushes, claims). */
     public static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, 1, Duration.ZERO, null);

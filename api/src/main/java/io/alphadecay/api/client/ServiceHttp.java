@@ -26,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class ServiceHttp {
 
     // Newer services may add fields; an older client must still read their answers.
-    static final JsonMapper JSON = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+    static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
     private final String service;
@@ -37,14 +38,32 @@ final class ServiceHttp {
     private final RetryPolicy retry;
     private final RetryListener listener;
 
-    ServiceHttp(String service, URI base, String token, Duration connectTimeout, Duration requestTimeout,
-            RetryPolicy retry, RetryListener listener) {
-        this(service, HttpClient.newBuilder().connectTimeout(connectTimeout).build(), base, token, requestTimeout,
-                retry, listener);
+    ServiceHttp(
+            String service,
+            URI base,
+            String token,
+            Duration connectTimeout,
+            Duration requestTimeout,
+            RetryPolicy retry,
+            RetryListener listener) {
+        this(
+                service,
+                HttpClient.newBuilder().connectTimeout(connectTimeout).build(),
+                base,
+                token,
+                requestTimeout,
+                retry,
+                listener);
     }
 
-    private ServiceHttp(String service, HttpClient http, URI base, String token, Duration requestTimeout,
-            RetryPolicy retry, RetryListener listener) {
+    private ServiceHttp(
+            String service,
+            HttpClient http,
+            URI base,
+            String token,
+            Duration requestTimeout,
+            RetryPolicy retry,
+            RetryListener listener) {
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("a bearer token is needed to call " + service);
         }
@@ -67,7 +86,12 @@ final class ServiceHttp {
     }
 
     /** One request: what to send, and which media type to ask for. */
-    record Call(String method, String path, HttpRequest.BodyPublisher body, String contentType, String accept,
+    record Call(
+            String method,
+            String path,
+            HttpRequest.BodyPublisher body,
+            String contentType,
+            String accept,
             String idempotencyKey) {
 
         static Call get(String path) {
@@ -75,9 +99,13 @@ final class ServiceHttp {
         }
 
         static Call json(String method, String path, Object body) {
-            return new Call(method, path, body == null ? null
-                    : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)),
-                    body == null ? null : "application/json", "application/json", null);
+            return new Call(
+                    method,
+                    path,
+                    body == null ? null : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)),
+                    body == null ? null : "application/json",
+                    "application/json",
+                    null);
         }
 
         Call accepting(String mediaType) {
@@ -108,8 +136,7 @@ final class ServiceHttp {
     <T> T parse(Call call, byte[] body, Class<T> type) throws Unavailable {
         try {
             return JSON.readValue(body, type);
-        }
-        catch (JacksonException ex) {
+        } catch (JacksonException ex) {
             // A proxy's error page or a half-written answer: not something to act on, and maybe better later.
             throw new Unavailable(call.name() + ": " + service + " answered with something that is not the "
                     + "expected JSON (" + ex.getOriginalMessage() + ")");
@@ -118,7 +145,8 @@ final class ServiceHttp {
 
     /** One attempt, without retries. */
     HttpResponse<byte[]> sendOnce(Call call) throws ApiCallException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(call.path())).timeout(requestTimeout)
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(call.path()))
+                .timeout(requestTimeout)
                 .header("Authorization", "Bearer " + token)
                 .method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody() : call.body());
         if (call.contentType() != null) {
@@ -133,11 +161,9 @@ final class ServiceHttp {
         HttpResponse<byte[]> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new Unavailable(call.name() + ": " + service + " is unreachable (" + describe(ex) + ")");
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new Unavailable(call.name() + ": interrupted");
         }
@@ -150,8 +176,7 @@ final class ServiceHttp {
         }
         Problem problem = problem(response.body());
         String detail = problem != null && problem.detail() != null ? problem.detail() : abbreviate(response.body());
-        throw new Refused(call.name() + ": " + service + " refused it with " + status + ": " + detail, status,
-                problem);
+        throw new Refused(call.name() + ": " + service + " refused it with " + status + ": " + detail, status, problem);
     }
 
     /** Runs {@code attempt} under the retry policy: only {@link Unavailable} is retried, never after an interrupt. */
@@ -159,15 +184,19 @@ final class ServiceHttp {
         if (retry.maxAttempts() == 1) {
             return unwrap(attempt);
         }
-        long deadline = retry.maxElapsed() == null ? Long.MAX_VALUE : System.nanoTime() + retry.maxElapsed().toNanos();
+        long deadline = retry.maxElapsed() == null
+                ? Long.MAX_VALUE
+                : System.nanoTime() + retry.maxElapsed().toNanos();
         AtomicInteger attempts = new AtomicInteger();
         AtomicReference<Duration> lastPause = new AtomicReference<>(Duration.ZERO);
-        RetryConfig config = RetryConfig.custom().maxAttempts(retry.maxAttempts())
-                .retryOnException(ex -> ex instanceof Unavailable && !Thread.currentThread().isInterrupted()
+        RetryConfig config = RetryConfig.custom()
+                .maxAttempts(retry.maxAttempts())
+                .retryOnException(ex -> ex instanceof Unavailable
+                        && !Thread.currentThread().isInterrupted()
                         && System.nanoTime() < deadline)
                 .intervalBiFunction((failed, outcome) -> {
-                    Duration pause = retry.pause(failed, outcome.isLeft() && outcome.getLeft() instanceof Unavailable u
-                            ? u : null);
+                    Duration pause = retry.pause(
+                            failed, outcome.isLeft() && outcome.getLeft() instanceof Unavailable u ? u : null);
                     long left = deadline - System.nanoTime();
                     if (left < pause.toNanos()) {
                         pause = Duration.ofNanos(Math.max(0, left));
@@ -175,22 +204,25 @@ final class ServiceHttp {
                     lastPause.set(pause);
                     return pause.toMillis();
                 })
-                .writableStackTraceEnabled(false).build();
+                .writableStackTraceEnabled(false)
+                .build();
         Retry policy = Retry.of(name, config);
-        policy.getEventPublisher().onRetry(event -> listener.retrying(name, event.getNumberOfRetryAttempts(),
-                lastPause.get(), (Unavailable) event.getLastThrowable()));
+        policy.getEventPublisher()
+                .onRetry(event ->
+                        listener.retrying(name, event.getNumberOfRetryAttempts(), lastPause.get(), (Unavailable)
+                                event.getLastThrowable()));
         CheckedSupplier<T> counted = () -> {
             attempts.incrementAndGet();
             return attempt.get();
         };
         try {
             return unwrap(Retry.decorateCheckedSupplier(policy, counted));
-        }
-        catch (Unavailable ex) {
+        } catch (Unavailable ex) {
             if (attempts.get() <= 1) {
                 throw ex;
             }
-            throw new Unavailable(ex.getMessage() + "; gave up after " + attempts.get() + " attempts",
+            throw new Unavailable(
+                    ex.getMessage() + "; gave up after " + attempts.get() + " attempts",
                     ex.retryAfter().orElse(null));
         }
     }
@@ -198,11 +230,9 @@ final class ServiceHttp {
     private static <T> T unwrap(CheckedSupplier<T> supplier) throws ApiCallException {
         try {
             return supplier.get();
-        }
-        catch (ApiCallException | RuntimeException | Error ex) {
+        } catch (ApiCallException | RuntimeException | Error ex) {
             throw ex;
-        }
-        catch (Throwable ex) {
+        } catch (Throwable ex) {
             throw new IllegalStateException(ex);
         }
     }
@@ -211,8 +241,7 @@ final class ServiceHttp {
         try {
             Problem problem = JSON.readValue(body, Problem.class);
             return problem.type() == null && problem.detail() == null ? null : problem;
-        }
-        catch (JacksonException ex) {
+        } catch (JacksonException ex) {
             return null; // not problem+json: the caller shows the body itself
         }
     }
@@ -224,14 +253,14 @@ final class ServiceHttp {
         }
         try {
             return Duration.ofSeconds(Math.max(1, Long.parseLong(value.trim())));
-        }
-        catch (NumberFormatException ex) {
+        } catch (NumberFormatException ex) {
             return Duration.ofSeconds(1); // an HTTP date, or nonsense: a short pause is always safe
         }
     }
 
     private static String describe(IOException ex) {
-        return ex.getMessage() == null ? ex.getClass().getSimpleName()
+        return ex.getMessage() == null
+                ? ex.getClass().getSimpleName()
                 : ex.getClass().getSimpleName() + ": " + ex.getMessage();
     }
 

@@ -6,5 +6,4 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
 /** Points of one run: the body of a metric write and the answer of a read. */
-public record MetricBatch(@NotNull List<@Valid @NotNull MetricPoint> points) {
-}
+public record MetricBatch(@NotNull List<@Valid @NotNull MetricPoint> points) {}

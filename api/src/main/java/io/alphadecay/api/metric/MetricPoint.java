@@ -11,7 +11,9 @@ import jakarta.validation.constraints.Pattern;
 /** One value of one series at one step; {@code time} is set by the server. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MetricPoint(
-        @NotNull @Pattern(regexp = MetricPoint.NAME, message = "must match " + MetricPoint.NAME) String name,
+        @NotNull @Pattern(regexp = MetricPoint.NAME, message = "must match " + MetricPoint.NAME)
+        String name,
+
         @NotNull @Min(0) @Max(Long.MAX_VALUE / 2) Long step,
         @NotNull Double value,
         Instant time) {

@@ -22,12 +22,12 @@ public final class LlamaModules {
     private static final Pattern LAYER = Pattern.compile("(?:^|\\.)layers\\.(\\d{1,6})\\.");
     private static final Pattern TYPE = Pattern.compile("(?:^|\\.)(q|k|v|o|gate|up|down)_proj(?:\\.|$)");
 
-    private LlamaModules() {
-    }
+    private LlamaModules() {}
 
     /** Whether AlphaDecay analyses this parameter and sets its decay; everything else keeps wd0. */
     public static boolean analysed(String name) {
-        return ANALYSED.matcher(name).matches() && !EXCLUDED_PATTERN.matcher(name).matches();
+        return ANALYSED.matcher(name).matches()
+                && !EXCLUDED_PATTERN.matcher(name).matches();
     }
 
     /** The block index in the name ({@code model.layers.3.…} is 3), or null outside the blocks. */

@@ -10,7 +10,9 @@ public final class InvalidConfigException extends IllegalArgumentException {
     private final List<FieldError> errors;
 
     public InvalidConfigException(List<FieldError> errors) {
-        super(errors.stream().map(e -> e.field() + ": " + e.message()).reduce((a, b) -> a + "; " + b)
+        super(errors.stream()
+                .map(e -> e.field() + ": " + e.message())
+                .reduce((a, b) -> a + "; " + b)
                 .orElse("invalid configuration"));
         this.errors = List.copyOf(errors);
     }

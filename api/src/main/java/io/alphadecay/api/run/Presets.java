@@ -7,6 +7,5 @@ public final class Presets {
     public static final String PATTERN = "tiny|cpu-small|llama-60m|llama-135m|llama-350m|llama-1b|custom";
     public static final String NAMES = "tiny, cpu-small, llama-60m, llama-135m, llama-350m, llama-1b, custom";
 
-    private Presets() {
-    }
+    private Presets() {}
 }

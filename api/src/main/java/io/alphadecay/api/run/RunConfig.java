@@ -22,18 +22,33 @@ import jakarta.validation.constraints.Size;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunConfig(
-        @Size(min = 1, max = 200) @Pattern(regexp = "[\\p{L}\\p{N}][\\p{L}\\p{N} ._:/-]*", message = "must start with a letter or digit and use letters, digits, space or ._:/-") String name,
-        @Pattern(regexp = Presets.PATTERN, message = "must be one of " + Presets.NAMES) String preset,
+        @Size(min = 1, max = 200)
+        @Pattern(
+                regexp = "[\\p{L}\\p{N}][\\p{L}\\p{N} ._:/-]*",
+                message = "must start with a letter or digit and use letters, digits, space or ._:/-")
+        String name,
+
+        @Pattern(regexp = Presets.PATTERN, message = "must be one of " + Presets.NAMES)
+        String preset,
+
         @Valid Architecture architecture,
         @Min(1) @Max(10_000_000) Integer steps,
         @Min(1) @Max(1_048_576) Integer batchSize,
         @Min(1) @Max(1024) Integer gradientAccumulation,
         @Min(8) @Max(32_768) Integer sequenceLength,
         @Min(0) Long seed,
-        @Pattern(regexp = "adam|adamw", message = "must be adam or adamw") String optimizer,
-        @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") Double learningRate,
+
+        @Pattern(regexp = "adam|adamw", message = "must be adam or adamw")
+        String optimizer,
+
+        @DecimalMin(value = "0", inclusive = false) @DecimalMax("1")
+        Double learningRate,
+
         @Min(0) Integer warmupSteps,
-        @Pattern(regexp = "cosine|linear|constant", message = "must be cosine, linear or constant") String lrSchedule,
+
+        @Pattern(regexp = "cosine|linear|constant", message = "must be cosine, linear or constant")
+        String lrSchedule,
+
         @DecimalMin("0") @DecimalMax("1") Double minLrRatio,
         @DecimalMin("0") @DecimalMax("10") Double weightDecay,
         @DecimalMin("0") @DecimalMax("1000") Double gradClip,
@@ -44,7 +59,9 @@ public record RunConfig(
         @Min(1) @Max(1000) Integer keepCheckpoints,
         @Size(min = 1, max = 1000) String dataset,
         @Size(min = 1, max = 1000) String tokenizer,
-        @Pattern(regexp = "auto|cpu|gpu(:\\d+)?", message = "must be auto, cpu, gpu or gpu:N") String device) {
+
+        @Pattern(regexp = "auto|cpu|gpu(:\\d+)?", message = "must be auto, cpu, gpu or gpu:N")
+        String device) {
 
     public static final String DEFAULT_PRESET = "cpu-small";
 
@@ -102,7 +119,8 @@ public record RunConfig(
             errors.add(new FieldError("architecture", "is only allowed with preset custom"));
         }
         if (architecture != null && architecture.hiddenSize() % architecture.numHeads() != 0) {
-            errors.add(new FieldError("architecture.numHeads", "must divide hiddenSize (" + architecture.hiddenSize() + ")"));
+            errors.add(new FieldError(
+                    "architecture.numHeads", "must divide hiddenSize (" + architecture.hiddenSize() + ")"));
         }
         if (architecture != null && (architecture.hiddenSize() / architecture.numHeads()) % 2 != 0) {
             errors.add(new FieldError("architecture.numHeads", "must leave an even head size for rotary embeddings"));
@@ -118,12 +136,19 @@ public record RunConfig(
     /** A LLaMA-style architecture; {@code vocabSize} may be left out to take the tokenizer's. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Architecture(
-            @jakarta.validation.constraints.NotNull @Min(8) @Max(16_384) Integer hiddenSize,
-            @jakarta.validation.constraints.NotNull @Min(8) @Max(65_536) Integer intermediateSize,
-            @jakarta.validation.constraints.NotNull @Min(1) @Max(256) Integer numLayers,
-            @jakarta.validation.constraints.NotNull @Min(1) @Max(256) Integer numHeads,
-            @Min(16) @Max(1_000_000) Integer vocabSize) {
-    }
+            @jakarta.validation.constraints.NotNull @Min(8) @Max(16_384)
+            Integer hiddenSize,
+
+            @jakarta.validation.constraints.NotNull @Min(8) @Max(65_536)
+            Integer intermediateSize,
+
+            @jakarta.validation.constraints.NotNull @Min(1) @Max(256)
+            Integer numLayers,
+
+            @jakarta.validation.constraints.NotNull @Min(1) @Max(256)
+            Integer numHeads,
+
+            @Min(16) @Max(1_000_000) Integer vocabSize) {}
 
     /**
      * The decay policy: {@code none}, {@code uniform} (wd0 everywhere) or {@code alphadecay} (module-wise, from the
@@ -131,11 +156,16 @@ public record RunConfig(
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record DecayConfig(
-            @Pattern(regexp = DecayPolicy.PATTERN, message = "must be " + DecayPolicy.NAMES) String policy,
+            @Pattern(regexp = DecayPolicy.PATTERN, message = "must be " + DecayPolicy.NAMES)
+            String policy,
+
             @Min(1) @Max(10_000_000) Integer interval,
             @DecimalMin("0") @DecimalMax("100") Double s1,
             @DecimalMin("0") @DecimalMax("100") Double s2,
-            @Pattern(regexp = Estimator.PATTERN, message = "must be " + Estimator.NAMES) String estimator,
+
+            @Pattern(regexp = Estimator.PATTERN, message = "must be " + Estimator.NAMES)
+            String estimator,
+
             Boolean sync,
             // Analyse a uniform or none run too (its decays stay as they are), so α can be compared across policies
             Boolean monitor) {
@@ -143,10 +173,14 @@ public record RunConfig(
         public static final DecayConfig DEFAULT = new DecayConfig(null, null, null, null, null, null, null);
 
         public DecayConfig withDefaults() {
-            return new DecayConfig(Objects.requireNonNullElse(policy, DecayPolicy.ALPHADECAY.wireName()),
-                    Objects.requireNonNullElse(interval, 500), Objects.requireNonNullElse(s1, 0.6666),
-                    Objects.requireNonNullElse(s2, 5.0), Objects.requireNonNullElse(estimator, Estimator.MEDIAN_HILL.wireName()),
-                    Objects.requireNonNullElse(sync, false), Objects.requireNonNullElse(monitor, false));
+            return new DecayConfig(
+                    Objects.requireNonNullElse(policy, DecayPolicy.ALPHADECAY.wireName()),
+                    Objects.requireNonNullElse(interval, 500),
+                    Objects.requireNonNullElse(s1, 0.6666),
+                    Objects.requireNonNullElse(s2, 5.0),
+                    Objects.requireNonNullElse(estimator, Estimator.MEDIAN_HILL.wireName()),
+                    Objects.requireNonNullElse(sync, false),
+                    Objects.requireNonNullElse(monitor, false));
         }
     }
 }

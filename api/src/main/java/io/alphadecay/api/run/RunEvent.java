@@ -5,5 +5,4 @@ import java.util.Map;
 import java.util.UUID;
 
 /** One entry of a run's append-only event log. */
-public record RunEvent(long id, UUID runId, String type, String message, Map<String, Object> data, Instant createdAt) {
-}
+public record RunEvent(long id, UUID runId, String type, String message, Map<String, Object> data, Instant createdAt) {}

@@ -4,7 +4,12 @@ import java.util.Set;
 
 /** The life of a run. Terminal states have no way out. */
 public enum RunState {
-    QUEUED, RUNNING, CANCEL_REQUESTED, SUCCEEDED, FAILED, CANCELLED;
+    QUEUED,
+    RUNNING,
+    CANCEL_REQUESTED,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED;
 
     public boolean terminal() {
         return this == SUCCEEDED || this == FAILED || this == CANCELLED;

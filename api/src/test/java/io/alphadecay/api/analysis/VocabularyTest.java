@@ -14,10 +14,18 @@ class VocabularyTest {
     @Test
     void thePatternsListExactlyTheEnumsWireNames() {
         assertThat(ModuleType.PATTERN).isEqualTo(String.join("|", ModuleType.wireNames()));
-        assertThat(DecayPolicy.PATTERN).isEqualTo(String.join("|", Arrays.stream(DecayPolicy.values())
-                .map(DecayPolicy::wireName).toList()));
-        assertThat(Estimator.PATTERN).isEqualTo(String.join("|", Arrays.stream(Estimator.values())
-                .map(Estimator::wireName).toList()));
+        assertThat(DecayPolicy.PATTERN)
+                .isEqualTo(String.join(
+                        "|",
+                        Arrays.stream(DecayPolicy.values())
+                                .map(DecayPolicy::wireName)
+                                .toList()));
+        assertThat(Estimator.PATTERN)
+                .isEqualTo(String.join(
+                        "|",
+                        Arrays.stream(Estimator.values())
+                                .map(Estimator::wireName)
+                                .toList()));
         assertThat(ModuleType.projectionNames()).containsExactly("q", "k", "v", "o", "gate", "up", "down");
     }
 
@@ -35,8 +43,30 @@ class VocabularyTest {
     }
 
     private static RunConfig config(String policy) {
-        return new RunConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, 0.3, null,
-                new RunConfig.DecayConfig(policy, null, null, null, null, null, null), null, null, null, null, null,
-                null, null).withDefaults("x");
+        return new RunConfig(
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        0.3,
+                        null,
+                        new RunConfig.DecayConfig(policy, null, null, null, null, null, null),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null)
+                .withDefaults("x");
     }
 }

@@ -9,14 +9,20 @@ class LlamaModulesTest {
 
     @Test
     void everyBlockProjectionIsAnalysedButTheFirstBlocksQuery() {
-        assertThat(LlamaModules.analysed("model.layers.0.self_attn.k_proj.weight")).isTrue();
-        assertThat(LlamaModules.analysed("model.layers.0.self_attn.q_proj.weight")).isFalse();
-        assertThat(LlamaModules.analysed("model.layers.1.self_attn.q_proj.weight")).isTrue();
-        assertThat(LlamaModules.analysed("model.layers.11.mlp.down_proj.weight")).isTrue();
-        assertThat(LlamaModules.analysed("model.layers.10.self_attn.q_proj.weight")).isTrue();
+        assertThat(LlamaModules.analysed("model.layers.0.self_attn.k_proj.weight"))
+                .isTrue();
+        assertThat(LlamaModules.analysed("model.layers.0.self_attn.q_proj.weight"))
+                .isFalse();
+        assertThat(LlamaModules.analysed("model.layers.1.self_attn.q_proj.weight"))
+                .isTrue();
+        assertThat(LlamaModules.analysed("model.layers.11.mlp.down_proj.weight"))
+                .isTrue();
+        assertThat(LlamaModules.analysed("model.layers.10.self_attn.q_proj.weight"))
+                .isTrue();
         assertThat(LlamaModules.analysed("model.embed_tokens.weight")).isFalse();
         assertThat(LlamaModules.analysed("lm_head.weight")).isFalse();
-        assertThat(LlamaModules.analysed("model.layers.2.input_layernorm.weight")).isFalse();
+        assertThat(LlamaModules.analysed("model.layers.2.input_layernorm.weight"))
+                .isFalse();
         assertThat(LlamaModules.analysed("model.layers.2.mlp.up_proj.bias")).isFalse();
     }
 

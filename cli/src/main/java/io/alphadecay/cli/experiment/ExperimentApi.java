@@ -91,20 +91,21 @@ final class ExperimentApi {
         Run run = client.run(runId);
         List<Double> perplexity = values(runId, "val_perplexity");
         List<Double> throughput = values(runId, "tokens_per_second");
-        Double wall = run.startedAt() == null || run.finishedAt() == null ? null
+        Double wall = run.startedAt() == null || run.finishedAt() == null
+                ? null
                 : Duration.between(run.startedAt(), run.finishedAt()).toMillis() / 1000.0;
         SortedMap<Long, Map<String, Double>> alphaByStep = new TreeMap<>();
         SortedMap<Long, Map<String, Double>> decayByStep = new TreeMap<>();
         for (Analysis analysis : client.analyses(runId, true)) {
-            Map<String, Double> alphas = meansByType(analysis, module -> module.ok() && module.alpha() != null
-                    ? module.alpha() : null);
+            Map<String, Double> alphas =
+                    meansByType(analysis, module -> module.ok() && module.alpha() != null ? module.alpha() : null);
             if (!alphas.isEmpty()) {
                 alphaByStep.put(analysis.step(), alphas);
             }
             double analysisWd0 = analysis.wd0();
             if (DecayPolicy.ALPHADECAY.wireName().equals(analysis.policy()) && analysisWd0 > 0) {
-                Map<String, Double> multiples = meansByType(analysis, module -> module.weightDecay() != null
-                        ? module.weightDecay() / analysisWd0 : null);
+                Map<String, Double> multiples = meansByType(
+                        analysis, module -> module.weightDecay() != null ? module.weightDecay() / analysisWd0 : null);
                 double weighted = 0;
                 double parameters = 0;
                 for (ModuleAnalysis module : analysis.modules()) {
@@ -122,10 +123,23 @@ final class ExperimentApi {
                 }
             }
         }
-        return new RunResult(id, run.name(), cell.policy(), cell.wd0(), cell.seed(), run.state().name(),
-                run.failureReason(), perplexity.isEmpty() ? null : perplexity.get(perplexity.size() - 1),
-                perplexity.stream().min(Double::compare).orElse(null), run.progress().step(), wall,
-                throughput.isEmpty() ? null : ExperimentStats.summarize(throughput).mean(), alphaByStep, decayByStep);
+        return new RunResult(
+                id,
+                run.name(),
+                cell.policy(),
+                cell.wd0(),
+                cell.seed(),
+                run.state().name(),
+                run.failureReason(),
+                perplexity.isEmpty() ? null : perplexity.get(perplexity.size() - 1),
+                perplexity.stream().min(Double::compare).orElse(null),
+                run.progress().step(),
+                wall,
+                throughput.isEmpty()
+                        ? null
+                        : ExperimentStats.summarize(throughput).mean(),
+                alphaByStep,
+                decayByStep);
     }
 
     /** The mean of {@code value} over an analysis's modules of each type, leaving out modules it gives null. */
@@ -134,7 +148,8 @@ final class ExperimentApi {
         for (ModuleAnalysis module : analysis.modules()) {
             Double v = value.apply(module);
             if (v != null) {
-                byType.computeIfAbsent(Objects.requireNonNullElse(module.type(), ""), t -> new ArrayList<>()).add(v);
+                byType.computeIfAbsent(Objects.requireNonNullElse(module.type(), ""), t -> new ArrayList<>())
+                        .add(v);
             }
         }
         Map<String, Double> means = new LinkedHashMap<>();
@@ -148,15 +163,16 @@ final class ExperimentApi {
 
     /** Every point of a metric (up to the read cap of 100,000), in step order. */
     List<Double> values(UUID id, String metric) throws ApiCallException {
-        return client.metrics(id, metric, 100_000).stream().map(MetricPoint::value).toList();
+        return client.metrics(id, metric, 100_000).stream()
+                .map(MetricPoint::value)
+                .toList();
     }
 
     /** The control-api's build, when its /actuator/info publishes one to this token. */
     Optional<String> serverBuild() {
         try {
             return client.buildDescription();
-        }
-        catch (ApiCallException ex) {
+        } catch (ApiCallException ex) {
             return Optional.empty();
         }
     }

@@ -22,13 +22,12 @@ final class ExperimentCharts {
 
     static final int WIDTH = 960;
     static final int HEIGHT = 540;
-    private static final Map<String, Color> COLORS = Map.of("alphadecay", new Color(0xD55E00), "uniform",
-            new Color(0x0072B2), "none", new Color(0x666666));
-    private static final BasicStroke DASHED = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
-            new float[] { 6, 4 }, 0);
+    private static final Map<String, Color> COLORS =
+            Map.of("alphadecay", new Color(0xD55E00), "uniform", new Color(0x0072B2), "none", new Color(0x666666));
+    private static final BasicStroke DASHED =
+            new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0);
 
-    private ExperimentCharts() {
-    }
+    private ExperimentCharts() {}
 
     /**
      * Final validation perplexity against wd0, one line per decaying policy with ± sd error bars; {@code none}
@@ -36,11 +35,15 @@ final class ExperimentCharts {
      */
     static byte[] perplexity(ExperimentSummary summary, List<Double> weightDecays) {
         boolean logarithmic = logarithmicWeightDecays(weightDecays);
-        XYChart chart = chart("Final validation perplexity by wd0 (mean ± sd over seeds)",
-                logarithmic ? "wd0 (log scale)" : "wd0", "perplexity");
+        XYChart chart = chart(
+                "Final validation perplexity by wd0 (mean ± sd over seeds)",
+                logarithmic ? "wd0 (log scale)" : "wd0",
+                "perplexity");
         chart.getStyler().setXAxisLogarithmic(logarithmic);
-        double low = weightDecays.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-        double high = weightDecays.stream().mapToDouble(Double::doubleValue).max().orElse(1);
+        double low =
+                weightDecays.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        double high =
+                weightDecays.stream().mapToDouble(Double::doubleValue).max().orElse(1);
         if (low == high) {
             low = Math.max(0, low - 0.5 * Math.max(low, 0.01));
             high = high + 0.5 * Math.max(high, 0.01);
@@ -48,7 +51,9 @@ final class ExperimentCharts {
         boolean any = false;
         for (var policy : summary.cells().entrySet()) {
             List<Map.Entry<Double, Summary>> cells = policy.getValue().entrySet().stream()
-                    .filter(e -> e.getValue().n() > 0).sorted(Map.Entry.comparingByKey()).toList();
+                    .filter(e -> e.getValue().n() > 0)
+                    .sorted(Map.Entry.comparingByKey())
+                    .toList();
             if (cells.isEmpty()) {
                 continue;
             }
@@ -56,14 +61,14 @@ final class ExperimentCharts {
             any = true;
             if ("none".equals(policy.getKey())) {
                 Summary none = cells.get(0).getValue();
-                XYSeries mean = chart.addSeries("none (no decay)", new double[] { low, high },
-                        new double[] { none.mean(), none.mean() });
+                XYSeries mean = chart.addSeries(
+                        "none (no decay)", new double[] {low, high}, new double[] {none.mean(), none.mean()});
                 style(mean, color, false);
                 if (none.n() > 1) {
-                    for (int sign : new int[] { -1, 1 }) {
+                    for (int sign : new int[] {-1, 1}) {
                         double y = none.mean() + sign * none.sd();
-                        XYSeries band = chart.addSeries("none " + (sign < 0 ? "− sd" : "+ sd"),
-                                new double[] { low, high }, new double[] { y, y });
+                        XYSeries band = chart.addSeries(
+                                "none " + (sign < 0 ? "− sd" : "+ sd"), new double[] {low, high}, new double[] {y, y});
                         style(band, color, false);
                         band.setLineStyle(DASHED);
                         band.setShowInLegend(false);
@@ -73,7 +78,9 @@ final class ExperimentCharts {
             }
             double[] x = cells.stream().mapToDouble(Map.Entry::getKey).toArray();
             double[] y = cells.stream().mapToDouble(e -> e.getValue().mean()).toArray();
-            double[] sd = cells.stream().mapToDouble(e -> Double.isNaN(e.getValue().sd()) ? 0 : e.getValue().sd())
+            double[] sd = cells.stream()
+                    .mapToDouble(e ->
+                            Double.isNaN(e.getValue().sd()) ? 0 : e.getValue().sd())
                     .toArray();
             style(chart.addSeries(policy.getKey(), x, y, sd), color, true);
         }
@@ -85,8 +92,10 @@ final class ExperimentCharts {
 
     /** Grids usually space wd0 by factors (0.05, 0.1, 0.2, ...): a log axis spaces them evenly. */
     static boolean logarithmicWeightDecays(List<Double> weightDecays) {
-        double low = weightDecays.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-        double high = weightDecays.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        double low =
+                weightDecays.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        double high =
+                weightDecays.stream().mapToDouble(Double::doubleValue).max().orElse(0);
         return low > 0 && high / low >= 4;
     }
 
@@ -100,8 +109,13 @@ final class ExperimentCharts {
         for (var policy : summary.alphaBySteps().entrySet()) {
             Color color = COLORS.getOrDefault(policy.getKey(), Color.BLACK);
             any |= line(chart, policy.getKey() + " attention q/k", policy.getValue(), List.of("q", "k"), color, false);
-            any |= line(chart, policy.getKey() + " MLP gate/up/down", policy.getValue(), List.of("gate", "up", "down"),
-                    color, true);
+            any |= line(
+                    chart,
+                    policy.getKey() + " MLP gate/up/down",
+                    policy.getValue(),
+                    List.of("gate", "up", "down"),
+                    color,
+                    true);
         }
         if (!any) {
             chart.setTitle("Mean α by module type: no analyses to draw");
@@ -110,19 +124,27 @@ final class ExperimentCharts {
         return encode(chart);
     }
 
-    private static boolean line(XYChart chart, String label, SortedMap<Long, Map<String, Double>> bySteps,
-            List<String> types, Color color, boolean dashed) {
+    private static boolean line(
+            XYChart chart,
+            String label,
+            SortedMap<Long, Map<String, Double>> bySteps,
+            List<String> types,
+            Color color,
+            boolean dashed) {
         List<double[]> points = new ArrayList<>();
         bySteps.forEach((step, byType) -> {
-            List<Double> values = types.stream().filter(byType::containsKey).map(byType::get).toList();
+            List<Double> values =
+                    types.stream().filter(byType::containsKey).map(byType::get).toList();
             if (!values.isEmpty()) {
-                points.add(new double[] { step, ExperimentStats.summarize(values).mean() });
+                points.add(new double[] {step, ExperimentStats.summarize(values).mean()});
             }
         });
         if (points.isEmpty()) {
             return false;
         }
-        XYSeries series = chart.addSeries(label, points.stream().mapToDouble(p -> p[0]).toArray(),
+        XYSeries series = chart.addSeries(
+                label,
+                points.stream().mapToDouble(p -> p[0]).toArray(),
                 points.stream().mapToDouble(p -> p[1]).toArray());
         style(series, color, true);
         if (dashed) {
@@ -133,10 +155,18 @@ final class ExperimentCharts {
     }
 
     private static XYChart chart(String title, String xTitle, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
-                .yAxisTitle(yTitle).build();
-        chart.getStyler().setChartBackgroundColor(Color.WHITE).setLegendPosition(Styler.LegendPosition.OutsideE)
-                .setLegendBorderColor(new Color(0xCCCCCC)).setAntiAlias(true);
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle(yTitle)
+                .build();
+        chart.getStyler()
+                .setChartBackgroundColor(Color.WHITE)
+                .setLegendPosition(Styler.LegendPosition.OutsideE)
+                .setLegendBorderColor(new Color(0xCCCCCC))
+                .setAntiAlias(true);
         chart.getStyler().setPlotBackgroundColor(Color.WHITE).setPlotBorderVisible(false);
         chart.getStyler().setPlotGridLinesColor(new Color(0xE5E5E5));
         chart.getStyler().setMarkerSize(7);
@@ -152,7 +182,7 @@ final class ExperimentCharts {
 
     /** XChart cannot draw a chart without series: an invisible one keeps the axes and the title. */
     private static void placeholderSeries(XYChart chart, double low, double high) {
-        XYSeries empty = chart.addSeries("no data", new double[] { low, high }, new double[] { 0, 0 });
+        XYSeries empty = chart.addSeries("no data", new double[] {low, high}, new double[] {0, 0});
         empty.setLineColor(new Color(0, 0, 0, 0));
         empty.setMarker(SeriesMarkers.NONE);
         empty.setShowInLegend(false);
@@ -161,8 +191,7 @@ final class ExperimentCharts {
     private static byte[] encode(XYChart chart) {
         try {
             return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
     }

@@ -1,6 +1,5 @@
 package io.alphadecay.cli.experiment;
 
-import io.alphadecay.api.analysis.DecayPolicy;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import io.alphadecay.api.analysis.DecayPolicy;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -28,8 +28,13 @@ import tools.jackson.databind.json.JsonMapper;
  * it with. Parsing checks everything the harness can check on its own, so that a typo fails before a run is made;
  * the control-api still validates each run's configuration.
  */
-record ExperimentGrid(String name, Map<String, Object> base, List<String> policies, List<Double> weightDecays,
-        List<Long> seeds, String text) {
+record ExperimentGrid(
+        String name,
+        Map<String, Object> base,
+        List<String> policies,
+        List<Double> weightDecays,
+        List<Long> seeds,
+        String text) {
 
     private static final String NONE = DecayPolicy.NONE.wireName();
     private static final Set<String> KEYS = Set.of("name", "base", "policies", "weightDecays", "seeds");
@@ -55,8 +60,7 @@ record ExperimentGrid(String name, Map<String, Object> base, List<String> polici
         String text;
         try {
             text = Files.readString(file);
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new GridException(file, "(file)", "cannot be read (" + ex.getMessage() + ")");
         }
         return parse(file, text);
@@ -66,19 +70,22 @@ record ExperimentGrid(String name, Map<String, Object> base, List<String> polici
         Object root;
         try {
             root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
-        }
-        catch (YAMLException ex) {
-            throw new GridException(file, "(file)", "is not valid YAML: " + ex.getMessage().lines().findFirst()
-                    .orElse(""));
+        } catch (YAMLException ex) {
+            throw new GridException(
+                    file,
+                    "(file)",
+                    "is not valid YAML: " + ex.getMessage().lines().findFirst().orElse(""));
         }
         if (!(root instanceof Map<?, ?> map)) {
-            throw new GridException(file, "(file)", "must be a YAML mapping with name, base, policies, "
-                    + "weightDecays and seeds");
+            throw new GridException(
+                    file, "(file)", "must be a YAML mapping with name, base, policies, " + "weightDecays and seeds");
         }
         for (Object key : map.keySet()) {
             if (!KEYS.contains(String.valueOf(key))) {
-                throw new GridException(file, String.valueOf(key), "unknown key (allowed: name, base, policies, "
-                        + "weightDecays, seeds)");
+                throw new GridException(
+                        file,
+                        String.valueOf(key),
+                        "unknown key (allowed: name, base, policies, " + "weightDecays, seeds)");
             }
         }
         String name = name(file, map.get("name"));
@@ -111,8 +118,8 @@ record ExperimentGrid(String name, Map<String, Object> base, List<String> polici
         config.put("seed", cell.seed());
         config.put("weightDecay", cell.wd0());
         @SuppressWarnings("unchecked")
-        Map<String, Object> decay = new LinkedHashMap<>(
-                base.get("decay") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+        Map<String, Object> decay =
+                new LinkedHashMap<>(base.get("decay") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
         decay.put("policy", cell.policy());
         config.put("decay", decay);
         return config;
@@ -152,10 +159,9 @@ record ExperimentGrid(String name, Map<String, Object> base, List<String> polici
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        }
-        catch (NoSuchAlgorithmException ex) {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);
         }
     }
@@ -167,8 +173,10 @@ record ExperimentGrid(String name, Map<String, Object> base, List<String> polici
         String name = String.valueOf(value);
         // It becomes part of run names, of the Idempotency-Key and of a folder name.
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
-            throw new GridException(file, "name", "must be 1–100 letters, digits or ._- starting with a letter or "
-                    + "digit (got '" + name + "')");
+            throw new GridException(
+                    file,
+                    "name",
+                    "must be 1–100 letters, digits or ._- starting with a letter or " + "digit (got '" + name + "')");
         }
         return name;
     }
@@ -183,8 +191,11 @@ record ExperimentGrid(String name, Map<String, Object> base, List<String> polici
         }
         for (String owned : List.of("name", "seed", "weightDecay")) {
             if (map.containsKey(owned)) {
-                throw new GridException(file, "base." + owned, "is set by the grid for each run; leave it out of "
-                        + "base (seeds and weightDecays choose it)");
+                throw new GridException(
+                        file,
+                        "base." + owned,
+                        "is set by the grid for each run; leave it out of "
+                                + "base (seeds and weightDecays choose it)");
             }
         }
         Object decay = map.get("decay");
@@ -192,8 +203,10 @@ record ExperimentGrid(String name, Map<String, Object> base, List<String> polici
             throw new GridException(file, "base.decay", "must be a mapping (interval, s1, s2, estimator)");
         }
         if (decay instanceof Map<?, ?> d && d.containsKey("policy")) {
-            throw new GridException(file, "base.decay.policy", "is set by the grid for each run; list the "
-                    + "policies under policies");
+            throw new GridException(
+                    file,
+                    "base.decay.policy",
+                    "is set by the grid for each run; list the " + "policies under policies");
         }
         return (Map<String, Object>) map;
     }
@@ -204,8 +217,8 @@ record ExperimentGrid(String name, Map<String, Object> base, List<String> polici
         for (int i = 0; i < list.size(); i++) {
             String policy = String.valueOf(list.get(i));
             if (!DecayPolicy.wireNames().contains(policy)) {
-                throw new GridException(file, "policies[" + i + "]", "must be " + DecayPolicy.NAMES + " (got '"
-                        + policy + "')");
+                throw new GridException(
+                        file, "policies[" + i + "]", "must be " + DecayPolicy.NAMES + " (got '" + policy + "')");
             }
             if (!policies.add(policy)) {
                 throw new GridException(file, "policies[" + i + "]", "'" + policy + "' is listed twice");
@@ -221,10 +234,12 @@ record ExperimentGrid(String name, Map<String, Object> base, List<String> polici
         List<?> list = list(file, "weightDecays", value);
         List<Double> decays = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            if (!(list.get(i) instanceof Number number) || !Double.isFinite(number.doubleValue())
-                    || number.doubleValue() < 0 || number.doubleValue() > 10) {
-                throw new GridException(file, "weightDecays[" + i + "]", "must be a number from 0 to 10 (got '"
-                        + list.get(i) + "')");
+            if (!(list.get(i) instanceof Number number)
+                    || !Double.isFinite(number.doubleValue())
+                    || number.doubleValue() < 0
+                    || number.doubleValue() > 10) {
+                throw new GridException(
+                        file, "weightDecays[" + i + "]", "must be a number from 0 to 10 (got '" + list.get(i) + "')");
             }
             if (decays.contains(number.doubleValue())) {
                 throw new GridException(file, "weightDecays[" + i + "]", number + " is listed twice");

@@ -16,13 +16,11 @@ import io.alphadecay.cli.experiment.ExperimentStats.Summary;
 final class ExperimentReport {
 
     /** What the summary says about how and where the results were made. */
-    record Context(String command, String date, List<String> machine, List<String> software) {
-    }
+    record Context(String command, String date, List<String> machine, List<String> software) {}
 
     static final String DATE_PREFIX = "- Date: ";
 
-    private ExperimentReport() {
-    }
+    private ExperimentReport() {}
 
     static void write(Path out, ExperimentGrid grid, List<RunResult> results, Context context) throws IOException {
         ExperimentSummary summary = ExperimentSummary.of(grid, results);
@@ -40,24 +38,35 @@ final class ExperimentReport {
         RunResult.TYPES.forEach(type -> csv.append(",alpha_").append(type));
         csv.append('\n');
         for (RunResult r : results) {
-            List<Object> row = new ArrayList<>(List.of(r.id(), r.name(), r.policy(), ExperimentGrid.number(r.wd0()),
-                    r.seed(), r.state()));
+            List<Object> row = new ArrayList<>(
+                    List.of(r.id(), r.name(), r.policy(), ExperimentGrid.number(r.wd0()), r.seed(), r.state()));
             row.add(exact(r.finalPerplexity()));
             row.add(exact(r.bestPerplexity()));
             row.add(r.steps());
             row.add(exact(r.wallSeconds()));
             row.add(exact(r.tokensPerSecond()));
             RunResult.TYPES.forEach(type -> row.add(exact(r.lastAlpha().get(type))));
-            csv.append(String.join(",", row.stream().map(v -> csvCell(String.valueOf(v))).toList())).append('\n');
+            csv.append(String.join(
+                            ",",
+                            row.stream().map(v -> csvCell(String.valueOf(v))).toList()))
+                    .append('\n');
         }
         return csv.toString();
     }
 
     static String summaryCsv(ExperimentSummary summary) {
         StringBuilder csv = new StringBuilder("policy,wd0,n,mean_final_val_perplexity,sd_final_val_perplexity\n");
-        summary.cells().forEach((policy, byDecay) -> byDecay.forEach((wd0, s) -> csv.append(policy).append(',')
-                .append(ExperimentGrid.number(wd0)).append(',').append(s.n()).append(',').append(exact(s.mean()))
-                .append(',').append(exact(s.sd())).append('\n')));
+        summary.cells()
+                .forEach((policy, byDecay) -> byDecay.forEach((wd0, s) -> csv.append(policy)
+                        .append(',')
+                        .append(ExperimentGrid.number(wd0))
+                        .append(',')
+                        .append(s.n())
+                        .append(',')
+                        .append(exact(s.mean()))
+                        .append(',')
+                        .append(exact(s.sd()))
+                        .append('\n')));
         return csv.toString();
     }
 
@@ -67,21 +76,37 @@ final class ExperimentReport {
         md.append("- Command: `").append(context.command().replace("`", "'")).append("`\n");
         md.append(DATE_PREFIX).append(context.date()).append('\n');
         context.machine().forEach(line -> md.append("- Machine: ").append(line).append('\n'));
-        context.software().forEach(line -> md.append("- Software: ").append(line).append('\n'));
+        context.software()
+                .forEach(line -> md.append("- Software: ").append(line).append('\n'));
         md.append("\n## Grid\n\n");
         String fence = grid.text().contains("```") ? "~~~~" : "```";
-        md.append(fence).append("yaml\n").append(grid.text().strip()).append('\n').append(fence).append("\n\n");
-        md.append(results.size()).append(" runs: ").append(grid.policies().size()).append(" policies × ")
-                .append(grid.weightDecays().size()).append(" wd0 × ").append(grid.seeds().size())
+        md.append(fence)
+                .append("yaml\n")
+                .append(grid.text().strip())
+                .append('\n')
+                .append(fence)
+                .append("\n\n");
+        md.append(results.size())
+                .append(" runs: ")
+                .append(grid.policies().size())
+                .append(" policies × ")
+                .append(grid.weightDecays().size())
+                .append(" wd0 × ")
+                .append(grid.seeds().size())
                 .append(" seeds (`none` runs once per seed, without decay).\n");
 
         md.append("\n## Final validation perplexity\n\n");
         md.append("Mean ± sample standard deviation over seeds of each run's last validation perplexity; only "
                 + "SUCCEEDED runs count.\n\n");
         MarkdownTable cells = new MarkdownTable("policy", "wd0:", "n:", "mean:", "sd:", "mean ± sd");
-        summary.cells().forEach((policy, byDecay) -> byDecay.forEach((wd0, s) -> cells.row(policy,
-                "none".equals(policy) ? "–" : ExperimentGrid.number(wd0), s.n(), fixed(s.mean()), fixed(s.sd()),
-                fixed(s.mean()) + " ± " + fixed(s.sd()))));
+        summary.cells()
+                .forEach((policy, byDecay) -> byDecay.forEach((wd0, s) -> cells.row(
+                        policy,
+                        "none".equals(policy) ? "–" : ExperimentGrid.number(wd0),
+                        s.n(),
+                        fixed(s.mean()),
+                        fixed(s.sd()),
+                        fixed(s.mean()) + " ± " + fixed(s.sd()))));
         md.append(cells.render());
 
         md.append("\n## AlphaDecay − uniform at each wd0\n\n");
@@ -89,12 +114,16 @@ final class ExperimentReport {
                 + "error is the sd of the paired differences over √n.\n\n");
         if (summary.differences().isEmpty()) {
             md.append("Not computed: the grid needs both alphadecay and uniform.\n");
-        }
-        else {
-            MarkdownTable differences = new MarkdownTable("wd0:", "pairs:", "seeds", "mean difference:",
-                    "standard error:");
-            summary.differences().forEach((wd0, p) -> differences.row(ExperimentGrid.number(wd0),
-                    p.difference().n(), seeds(p), signed(p.difference().mean()), fixed(p.difference().standardError())));
+        } else {
+            MarkdownTable differences =
+                    new MarkdownTable("wd0:", "pairs:", "seeds", "mean difference:", "standard error:");
+            summary.differences()
+                    .forEach((wd0, p) -> differences.row(
+                            ExperimentGrid.number(wd0),
+                            p.difference().n(),
+                            seeds(p),
+                            signed(p.difference().mean()),
+                            fixed(p.difference().standardError())));
             md.append(differences.render());
         }
 
@@ -103,25 +132,38 @@ final class ExperimentReport {
         MarkdownTable best = new MarkdownTable("policy", "best wd0:", "n:", "mean ± sd");
         summary.bestWeightDecay().forEach((policy, wd0) -> {
             Summary s = summary.cells().get(policy).get(wd0);
-            best.row(policy, "none".equals(policy) ? "–" : ExperimentGrid.number(wd0), s.n(),
+            best.row(
+                    policy,
+                    "none".equals(policy) ? "–" : ExperimentGrid.number(wd0),
+                    s.n(),
                     fixed(s.mean()) + " ± " + fixed(s.sd()));
         });
         md.append(best.isEmpty() ? "No policy has a result.\n" : best.render());
-        summary.bestVsBest().ifPresent(p -> md.append(String.format(Locale.ROOT,
-                "%nAlphaDecay (wd0 %s) − uniform (wd0 %s): %s, standard error %s, over %d seed pairs (%s).%n",
-                ExperimentGrid.number(summary.bestWeightDecay().get(ExperimentSummary.TREATMENT)),
-                ExperimentGrid.number(summary.bestWeightDecay().get(ExperimentSummary.REFERENCE)),
-                signed(p.difference().mean()), fixed(p.difference().standardError()), p.difference().n(), seeds(p))));
+        summary.bestVsBest()
+                .ifPresent(p -> md.append(String.format(
+                        Locale.ROOT,
+                        "%nAlphaDecay (wd0 %s) − uniform (wd0 %s): %s, standard error %s, over %d seed pairs (%s).%n",
+                        ExperimentGrid.number(summary.bestWeightDecay().get(ExperimentSummary.TREATMENT)),
+                        ExperimentGrid.number(summary.bestWeightDecay().get(ExperimentSummary.REFERENCE)),
+                        signed(p.difference().mean()),
+                        fixed(p.difference().standardError()),
+                        p.difference().n(),
+                        seeds(p))));
 
         md.append("\n## Runs left out (failed, cancelled or unfinished)\n\n");
         if (summary.excluded().isEmpty()) {
             md.append("None: every run succeeded and counts.\n");
-        }
-        else {
+        } else {
             md.append("Left out of every statistic above:\n\n");
             MarkdownTable excluded = new MarkdownTable("run", "id", "state", "reason");
-            summary.excluded().forEach(r -> excluded.row(r.name(), r.id(), r.state(),
-                    r.failureReason() == null ? (r.succeeded() ? "no validation perplexity" : "–") : r.failureReason()));
+            summary.excluded()
+                    .forEach(r -> excluded.row(
+                            r.name(),
+                            r.id(),
+                            r.state(),
+                            r.failureReason() == null
+                                    ? (r.succeeded() ? "no validation perplexity" : "–")
+                                    : r.failureReason()));
             md.append(excluded.render());
         }
 
@@ -134,24 +176,31 @@ final class ExperimentReport {
         MarkdownTable last = new MarkdownTable(headers.toArray(String[]::new));
         summary.lastAlpha().forEach((policy, byType) -> last.row(alphaRow(policy, byType)));
         md.append(last.isEmpty() ? "No run has an analysis.\n" : last.render());
-        List<String> without = grid.policies().stream().filter(p -> !summary.lastAlpha().containsKey(p)).toList();
+        List<String> without = grid.policies().stream()
+                .filter(p -> !summary.lastAlpha().containsKey(p))
+                .toList();
         if (!without.isEmpty() && !summary.lastAlpha().isEmpty()) {
-            md.append("\nNo analyses for ").append(String.join(", ", without)).append(" runs: the trainer analyses "
-                    + "a uniform or none run only with `decay.monitor: true` in the grid's base.\n");
+            md.append("\nNo analyses for ")
+                    .append(String.join(", ", without))
+                    .append(" runs: the trainer analyses "
+                            + "a uniform or none run only with `decay.monitor: true` in the grid's base.\n");
         }
         md.append("\n### MLP against attention, by wd0\n\n");
         if (summary.alphaGaps().isEmpty()) {
             md.append("No run has q/k and MLP α at its last analysis.\n");
-        }
-        else {
+        } else {
             md.append("At the last analysis, per run: the mean α of the MLP projections (gate, up, down) minus that "
                     + "of attention q/k; mean ± sd over the runs of each cell. A smaller gap is a more even "
                     + "heavy-tailedness across module types, the balance AlphaDecay aims at.\n\n");
             MarkdownTable gaps = new MarkdownTable("policy", "wd0:", "n:", "q/k α:", "MLP α:", "MLP − q/k");
-            summary.alphaGaps().forEach((policy, byDecay) -> byDecay.forEach((wd0, g) -> gaps.row(policy,
-                    "none".equals(policy) ? "–" : ExperimentGrid.number(wd0), g.gap().n(),
-                    fixed3(g.attention().mean()), fixed3(g.mlp().mean()),
-                    fixed3(g.gap().mean()) + " ± " + fixed3(g.gap().sd()))));
+            summary.alphaGaps()
+                    .forEach((policy, byDecay) -> byDecay.forEach((wd0, g) -> gaps.row(
+                            policy,
+                            "none".equals(policy) ? "–" : ExperimentGrid.number(wd0),
+                            g.gap().n(),
+                            fixed3(g.attention().mean()),
+                            fixed3(g.mlp().mean()),
+                            fixed3(g.gap().mean()) + " ± " + fixed3(g.gap().sd()))));
             md.append(gaps.render());
         }
         md.append("\n### Change from the first analysis to the last\n\n");
@@ -164,18 +213,17 @@ final class ExperimentReport {
                 Map<String, Double> first = bySteps.get(bySteps.firstKey());
                 Map<String, Double> lastStep = bySteps.get(bySteps.lastKey());
                 Map<String, Double> delta = new LinkedHashMap<>();
-                RunResult.TYPES.stream().filter(t -> first.containsKey(t) && lastStep.containsKey(t))
+                RunResult.TYPES.stream()
+                        .filter(t -> first.containsKey(t) && lastStep.containsKey(t))
                         .forEach(t -> delta.put(t, lastStep.get(t) - first.get(t)));
-                change.row(alphaRow(policy + " (step " + bySteps.firstKey() + " → " + bySteps.lastKey() + ")",
-                        delta));
+                change.row(alphaRow(policy + " (step " + bySteps.firstKey() + " → " + bySteps.lastKey() + ")", delta));
             }
         });
         md.append(change.isEmpty() ? "No run has two analyses.\n" : change.render());
         md.append("\n### Decays AlphaDecay assigned\n\n");
         if (summary.decayBySteps().isEmpty()) {
             md.append("No analysis of an alphadecay run with wd0 > 0 assigned decays.\n");
-        }
-        else {
+        } else {
             md.append("Mean over the runs of the decay each module type was given at an analysis (kept until the "
                     + "next), as a multiple of the run's wd0. The last column weighs every analysed module by its "
                     + "number of parameters; parameters outside the analysis (embeddings, norms, the output layer, "
@@ -187,11 +235,16 @@ final class ExperimentReport {
                 MarkdownTable decays = new MarkdownTable(decayHeaders.toArray(String[]::new));
                 bySteps.forEach((step, byType) -> decays.row(decayRow(String.valueOf(step), byType)));
                 md.append("\n").append(policy).append(":\n\n").append(decays.render());
-                List<Double> all = bySteps.values().stream().filter(m -> m.containsKey(RunResult.ALL))
-                        .map(m -> m.get(RunResult.ALL)).toList();
+                List<Double> all = bySteps.values().stream()
+                        .filter(m -> m.containsKey(RunResult.ALL))
+                        .map(m -> m.get(RunResult.ALL))
+                        .toList();
                 if (!all.isEmpty()) {
-                    md.append(String.format(Locale.ROOT, "%nOver the %d analyses, the analysed weights were decayed "
-                            + "at %.2f × wd0 on average (by parameters).%n", all.size(),
+                    md.append(String.format(
+                            Locale.ROOT,
+                            "%nOver the %d analyses, the analysed weights were decayed "
+                                    + "at %.2f × wd0 on average (by parameters).%n",
+                            all.size(),
                             ExperimentStats.summarize(all).mean()));
                 }
             });
@@ -228,7 +281,9 @@ final class ExperimentReport {
     }
 
     private static String seeds(Paired paired) {
-        return paired.seeds().isEmpty() ? "–" : String.join(", ", paired.seeds().stream().map(String::valueOf).toList());
+        return paired.seeds().isEmpty()
+                ? "–"
+                : String.join(", ", paired.seeds().stream().map(String::valueOf).toList());
     }
 
     /** Perplexities with two decimals; a missing value (one run, no sd) as a dash. */
@@ -250,6 +305,7 @@ final class ExperimentReport {
 
     private static String csvCell(String value) {
         return value.contains(",") || value.contains("\"") || value.contains("\n")
-                ? '"' + value.replace("\"", "\"\"") + '"' : value;
+                ? '"' + value.replace("\"", "\"\"") + '"'
+                : value;
     }
 }

@@ -9,8 +9,7 @@ import java.util.Optional;
 /** The statistics of an experiment's summary: per-cell mean and spread, and paired differences between policies. */
 final class ExperimentStats {
 
-    private ExperimentStats() {
-    }
+    private ExperimentStats() {}
 
     /** Mean, sample standard deviation (n − 1; NaN below two values) and standard error of the mean. */
     record Summary(int n, double mean, double sd) {
@@ -29,13 +28,13 @@ final class ExperimentStats {
         if (n < 2) {
             return new Summary(1, mean, Double.NaN);
         }
-        double squares = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+        double squares =
+                values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
         return new Summary(n, mean, Math.sqrt(squares / (n - 1)));
     }
 
     /** A difference treatment − reference over the seeds both have; {@code seeds} lists them in order. */
-    record Paired(List<Long> seeds, Summary difference) {
-    }
+    record Paired(List<Long> seeds, Summary difference) {}
 
     /** Pairs two policies' results by seed (seed → value) and summarizes treatment − reference over the pairs. */
     static Paired paired(Map<Long, Double> treatment, Map<Long, Double> reference) {
@@ -50,7 +49,9 @@ final class ExperimentStats {
 
     /** The wd0 with the lowest mean among the cells that have a result; empty when none has. */
     static Optional<Double> bestWeightDecay(Map<Double, Summary> cells) {
-        return cells.entrySet().stream().filter(e -> e.getValue().n() > 0)
-                .min((a, b) -> Double.compare(a.getValue().mean(), b.getValue().mean())).map(Map.Entry::getKey);
+        return cells.entrySet().stream()
+                .filter(e -> e.getValue().n() > 0)
+                .min((a, b) -> Double.compare(a.getValue().mean(), b.getValue().mean()))
+                .map(Map.Entry::getKey);
     }
 }

@@ -23,8 +23,8 @@ final class MarkdownTable {
 
     MarkdownTable row(Object... cells) {
         if (cells.length != headers.size()) {
-            throw new IllegalArgumentException("a row of " + cells.length + " cells in a table of " + headers.size()
-                    + " columns");
+            throw new IllegalArgumentException(
+                    "a row of " + cells.length + " cells in a table of " + headers.size() + " columns");
         }
         List<String> row = new ArrayList<>();
         for (Object cell : cells) {
@@ -40,7 +40,10 @@ final class MarkdownTable {
 
     String render() {
         StringBuilder out = new StringBuilder();
-        out.append("| ").append(String.join(" | ", headers.stream().map(MarkdownTable::escape).toList())).append(" |\n");
+        out.append("| ")
+                .append(String.join(
+                        " | ", headers.stream().map(MarkdownTable::escape).toList()))
+                .append(" |\n");
         out.append('|');
         for (boolean right : numeric) {
             out.append(right ? " ---: |" : " --- |");

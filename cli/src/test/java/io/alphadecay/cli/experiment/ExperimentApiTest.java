@@ -26,8 +26,10 @@ class ExperimentApiTest {
     }
 
     private static ExperimentGrid grid(String name, int steps) throws Exception {
-        return ExperimentGrid.parse(Path.of("g.yaml"), "name: " + name + "\nbase: {preset: tiny, steps: " + steps
-                + "}\npolicies: [uniform]\nweightDecays: [0.1]\nseeds: [1]\n");
+        return ExperimentGrid.parse(
+                Path.of("g.yaml"),
+                "name: " + name + "\nbase: {preset: tiny, steps: " + steps
+                        + "}\npolicies: [uniform]\nweightDecays: [0.1]\nseeds: [1]\n");
     }
 
     @Test
@@ -36,19 +38,26 @@ class ExperimentApiTest {
         ExperimentGrid grid = grid(name, 50);
         ExperimentGrid.Cell cell = grid.cells().get(0);
 
-        String first = api().create(grid.config(cell), grid.idempotencyKey(cell)).id().toString();
-        String again = api().create(grid.config(cell), grid.idempotencyKey(cell)).id().toString();
+        String first =
+                api().create(grid.config(cell), grid.idempotencyKey(cell)).id().toString();
+        String again =
+                api().create(grid.config(cell), grid.idempotencyKey(cell)).id().toString();
         ExperimentGrid changed = grid(name, 60);
-        String other = api().create(changed.config(cell), changed.idempotencyKey(cell)).id().toString();
+        String other = api().create(changed.config(cell), changed.idempotencyKey(cell))
+                .id()
+                .toString();
 
         assertThat(again).isEqualTo(first);
         assertThat(other).isNotEqualTo(first);
-        assertThat(SharedControlApi.operator().listRuns(null, cell.runName(name), null, 10).items()).hasSize(2);
+        assertThat(SharedControlApi.operator()
+                        .listRuns(null, cell.runName(name), null, 10)
+                        .items())
+                .hasSize(2);
         // --report-only finds each grid's own run among runs of the same name
-        assertThat(api().find(grid.config(cell))).hasValueSatisfying(r -> assertThat(r.id().toString())
-                .isEqualTo(first));
-        assertThat(api().find(changed.config(cell))).hasValueSatisfying(r -> assertThat(r.id().toString())
-                .isEqualTo(other));
+        assertThat(api().find(grid.config(cell)))
+                .hasValueSatisfying(r -> assertThat(r.id().toString()).isEqualTo(first));
+        assertThat(api().find(changed.config(cell)))
+                .hasValueSatisfying(r -> assertThat(r.id().toString()).isEqualTo(other));
         assertThat(api().find(grid(name, 70).config(cell))).isEmpty();
     }
 
@@ -58,10 +67,11 @@ class ExperimentApiTest {
         ExperimentGrid.Cell cell = grid.cells().get(0);
 
         assertThatThrownBy(() -> api().create(grid.config(cell), grid.idempotencyKey(cell)))
-                .isInstanceOf(Refused.class).hasMessageContaining("steps")
+                .isInstanceOf(Refused.class)
+                .hasMessageContaining("steps")
                 .satisfies(ex -> assertThat(((Refused) ex).status()).isEqualTo(400))
-                .satisfies(ex -> assertThat(((Refused) ex).problem()).hasValueSatisfying(p -> assertThat(p.slug())
-                        .isEqualTo("validation-failed")));
+                .satisfies(ex -> assertThat(((Refused) ex).problem())
+                        .hasValueSatisfying(p -> assertThat(p.slug()).isEqualTo("validation-failed")));
     }
 
     @Test
@@ -72,14 +82,17 @@ class ExperimentApiTest {
         }
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream printed = new PrintStream(log, true);
-        ControlApiClient client = ControlApiClient.builder(URI.create("http://127.0.0.1:" + closed),
-                ServiceProcess.OPERATOR_TOKEN).optRetry(RetryPolicy.patience(Duration.ofMillis(2500)))
-                .optRetryListener((call, failed, pause, cause) -> printed.println(cause.getMessage()
-                        + "; retrying in " + pause.toSeconds() + " s"))
+        ControlApiClient client = ControlApiClient.builder(
+                        URI.create("http://127.0.0.1:" + closed), ServiceProcess.OPERATOR_TOKEN)
+                .optRetry(RetryPolicy.patience(Duration.ofMillis(2500)))
+                .optRetryListener((call, failed, pause, cause) ->
+                        printed.println(cause.getMessage() + "; retrying in " + pause.toSeconds() + " s"))
                 .build();
 
         assertThatThrownBy(() -> new ExperimentApi(client).run("00000000-0000-0000-0000-000000000001"))
-                .isInstanceOf(Unavailable.class).hasMessageContaining("is unreachable").hasMessageContaining("gave up");
+                .isInstanceOf(Unavailable.class)
+                .hasMessageContaining("is unreachable")
+                .hasMessageContaining("gave up");
         assertThat(log.toString()).contains("retrying in 1 s");
         assertThat(log.toString()).doesNotContain(ServiceProcess.OPERATOR_TOKEN);
     }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
@@ -33,18 +32,35 @@ class ExperimentReportTest {
                 """);
     }
 
-    private static RunResult run(String policy, double wd0, long seed, String state, Double finalPpl,
+    private static RunResult run(
+            String policy,
+            double wd0,
+            long seed,
+            String state,
+            Double finalPpl,
             SortedMap<Long, Map<String, Double>> alpha) {
-        return new RunResult(policy + wd0 + seed, "g-" + policy + "-wd" + ExperimentGrid.number(wd0) + "-s" + seed,
-                policy, wd0, seed, state, "FAILED".equals(state) ? "out of memory | at step 3" : null, finalPpl,
-                finalPpl == null ? null : finalPpl - 1, 40, 12.5, 1000.0, alpha, decays(alpha));
+        return new RunResult(
+                policy + wd0 + seed,
+                "g-" + policy + "-wd" + ExperimentGrid.number(wd0) + "-s" + seed,
+                policy,
+                wd0,
+                seed,
+                state,
+                "FAILED".equals(state) ? "out of memory | at step 3" : null,
+                finalPpl,
+                finalPpl == null ? null : finalPpl - 1,
+                40,
+                12.5,
+                1000.0,
+                alpha,
+                decays(alpha));
     }
 
     /** Decays as multiples of wd0 that follow α: 0.5 for q/k, the α of up over 2 for up, and a weighted mean. */
     private static SortedMap<Long, Map<String, Double>> decays(SortedMap<Long, Map<String, Double>> alpha) {
         SortedMap<Long, Map<String, Double>> bySteps = new TreeMap<>();
-        alpha.forEach((step, byType) -> bySteps.put(step, Map.of("q", 0.5, "k", 0.5, "up", byType.get("up") / 2,
-                RunResult.ALL, byType.get("up") / 4)));
+        alpha.forEach((step, byType) -> bySteps.put(
+                step, Map.of("q", 0.5, "k", 0.5, "up", byType.get("up") / 2, RunResult.ALL, byType.get("up") / 4)));
         return bySteps;
     }
 
@@ -77,8 +93,9 @@ class ExperimentReportTest {
         assertThat(summary.cells().get("uniform").get(0.1).sd()).isCloseTo(Math.sqrt(2), within(1e-12));
         assertThat(summary.cells().get("alphadecay").get(0.2).n()).isEqualTo(1);
         assertThat(summary.cells().get("none").get(0.0).n()).isEqualTo(1);
-        assertThat(summary.excluded()).extracting(RunResult::name).containsExactly("g-alphadecay-wd0.2-s2",
-                "g-none-wd0-s2");
+        assertThat(summary.excluded())
+                .extracting(RunResult::name)
+                .containsExactly("g-alphadecay-wd0.2-s2", "g-none-wd0-s2");
 
         // wd0 0.1: differences −2, −3; wd0 0.2: only seed 1 pairs (−0.4)
         assertThat(summary.differences().get(0.1).difference().mean()).isEqualTo(-2.5);
@@ -95,12 +112,16 @@ class ExperimentReportTest {
 
         // α: only the alphadecay runs have analyses; the last is averaged over its succeeded runs
         assertThat(summary.lastAlpha().keySet()).containsExactly("alphadecay");
-        assertThat(summary.lastAlpha().get("alphadecay")).containsEntry("q", (3.0 + 4.0 + 3.5) / 3)
-                .containsEntry("up", (4.0 + 6.0 + 4.5) / 3).doesNotContainKey("gate");
+        assertThat(summary.lastAlpha().get("alphadecay"))
+                .containsEntry("q", (3.0 + 4.0 + 3.5) / 3)
+                .containsEntry("up", (4.0 + 6.0 + 4.5) / 3)
+                .doesNotContainKey("gate");
         assertThat(summary.alphaBySteps().get("alphadecay").keySet()).containsExactly(0L, 20L);
         assertThat(summary.decayBySteps().keySet()).containsExactly("alphadecay");
-        assertThat(summary.decayBySteps().get("alphadecay").get(20L)).containsEntry("q", 0.5)
-                .containsEntry("up", (2.0 + 3.0 + 2.25) / 3).containsEntry(RunResult.ALL, (1.0 + 1.5 + 1.125) / 3)
+        assertThat(summary.decayBySteps().get("alphadecay").get(20L))
+                .containsEntry("q", 0.5)
+                .containsEntry("up", (2.0 + 3.0 + 2.25) / 3)
+                .containsEntry(RunResult.ALL, (1.0 + 1.5 + 1.125) / 3)
                 .doesNotContainKey("gate");
     }
 
@@ -109,24 +130,40 @@ class ExperimentReportTest {
         List<RunResult> results = results();
         String md = ExperimentReport.markdown(grid, results, ExperimentSummary.of(grid, results), CONTEXT);
 
-        assertThat(md).contains("- Command: `./alphadecay experiment --grid g.yaml`", "- Date: 2026-01-02T03:04:05Z",
-                "- Machine: 2 cores", "weightDecays: [0.1, 0.2]", "10 runs: 3 policies × 2 wd0 × 2 seeds");
-        assertThat(md).contains("| uniform | 0.1 | 2 | 31.00 | 1.41 | 31.00 ± 1.41 |",
-                "| alphadecay | 0.2 | 1 | 28.60 | – | 28.60 ± – |", "| none | – | 1 | 35.00 | – | 35.00 ± – |");
+        assertThat(md)
+                .contains(
+                        "- Command: `./alphadecay experiment --grid g.yaml`",
+                        "- Date: 2026-01-02T03:04:05Z",
+                        "- Machine: 2 cores",
+                        "weightDecays: [0.1, 0.2]",
+                        "10 runs: 3 policies × 2 wd0 × 2 seeds");
+        assertThat(md)
+                .contains(
+                        "| uniform | 0.1 | 2 | 31.00 | 1.41 | 31.00 ± 1.41 |",
+                        "| alphadecay | 0.2 | 1 | 28.60 | – | 28.60 ± – |",
+                        "| none | – | 1 | 35.00 | – | 35.00 ± – |");
         assertThat(md).contains("| 0.1 | 2 | 1, 2 | -2.50 | 0.50 |", "| 0.2 | 1 | 1 | -0.40 | – |");
-        assertThat(md).contains("AlphaDecay (wd0 0.1) − uniform (wd0 0.2): -0.75, standard error 0.25, over 2 seed "
-                + "pairs (1, 2).");
-        assertThat(md).contains("| g-alphadecay-wd0.2-s2 | alphadecay0.22 | FAILED | out of memory \\| at step 3 |",
-                "| g-none-wd0-s2 | none0.02 | CANCELLED | – |");
-        assertThat(md).contains("| alphadecay | 3.500 | 3.500 | – | – | – | 4.833 | – |",
-                "No analyses for uniform, none runs: the trainer analyses a uniform or none run only with `decay.monitor: true` in the grid's base.",
-                "| 20 | 3.500 | 3.500 | – | – | – | 4.833 | – |");
+        assertThat(md)
+                .contains("AlphaDecay (wd0 0.1) − uniform (wd0 0.2): -0.75, standard error 0.25, over 2 seed "
+                        + "pairs (1, 2).");
+        assertThat(md)
+                .contains(
+                        "| g-alphadecay-wd0.2-s2 | alphadecay0.22 | FAILED | out of memory \\| at step 3 |",
+                        "| g-none-wd0-s2 | none0.02 | CANCELLED | – |");
+        assertThat(md)
+                .contains(
+                        "| alphadecay | 3.500 | 3.500 | – | – | – | 4.833 | – |",
+                        "No analyses for uniform, none runs: the trainer analyses a uniform or none run only with `decay.monitor: true` in the grid's base.",
+                        "| 20 | 3.500 | 3.500 | – | – | – | 4.833 | – |");
         // From 5.0 at step 0 to the means at step 20
         assertThat(md).contains("| alphadecay (step 0 → 20) | -1.500 | -1.500 | – | – | – | -0.167 | – |");
         // Decays: step 0 has up 5.0 (multiple 2.50, all 1.25); step 20 the means over the three runs
-        assertThat(md).contains("### Decays AlphaDecay assigned", "| 0 | 0.50 | 0.50 | – | – | – | 2.50 | – | 1.25 |",
-                "| 20 | 0.50 | 0.50 | – | – | – | 2.42 | – | 1.21 |",
-                "Over the 2 analyses, the analysed weights were decayed at 1.23 × wd0 on average (by parameters).");
+        assertThat(md)
+                .contains(
+                        "### Decays AlphaDecay assigned",
+                        "| 0 | 0.50 | 0.50 | – | – | – | 2.50 | – | 1.25 |",
+                        "| 20 | 0.50 | 0.50 | – | – | – | 2.42 | – | 1.21 |",
+                        "Over the 2 analyses, the analysed weights were decayed at 1.23 × wd0 on average (by parameters).");
     }
 
     @Test
@@ -135,15 +172,22 @@ class ExperimentReportTest {
 
         List<String> runs = Files.readAllLines(out.resolve("runs.csv"));
         assertThat(runs).hasSize(11);
-        assertThat(runs.get(0)).startsWith("id,name,policy,wd0,seed,state,final_val_perplexity,")
+        assertThat(runs.get(0))
+                .startsWith("id,name,policy,wd0,seed,state,final_val_perplexity,")
                 .endsWith(",alpha_q,alpha_k,alpha_v,alpha_o,alpha_gate,alpha_up,alpha_down");
-        assertThat(runs).contains("alphadecay0.11,g-alphadecay-wd0.1-s1,alphadecay,0.1,1,SUCCEEDED,28.0,27.0,40,12.5,"
-                + "1000.0,3.0,3.0,,,,4.0,", "alphadecay0.22,g-alphadecay-wd0.2-s2,alphadecay,0.2,2,FAILED,,,40,12.5,"
-                + "1000.0,,,,,,,");
-        assertThat(Files.readAllLines(out.resolve("summary.csv"))).containsExactly(
-                "policy,wd0,n,mean_final_val_perplexity,sd_final_val_perplexity",
-                "uniform,0.1,2,31.0," + Math.sqrt(2), "uniform,0.2,2,29.25," + Math.sqrt(0.125),
-                "alphadecay,0.1,2,28.5," + Math.sqrt(0.5), "alphadecay,0.2,1,28.6,", "none,0,1,35.0,");
+        assertThat(runs)
+                .contains(
+                        "alphadecay0.11,g-alphadecay-wd0.1-s1,alphadecay,0.1,1,SUCCEEDED,28.0,27.0,40,12.5,"
+                                + "1000.0,3.0,3.0,,,,4.0,",
+                        "alphadecay0.22,g-alphadecay-wd0.2-s2,alphadecay,0.2,2,FAILED,,,40,12.5," + "1000.0,,,,,,,");
+        assertThat(Files.readAllLines(out.resolve("summary.csv")))
+                .containsExactly(
+                        "policy,wd0,n,mean_final_val_perplexity,sd_final_val_perplexity",
+                        "uniform,0.1,2,31.0," + Math.sqrt(2),
+                        "uniform,0.2,2,29.25," + Math.sqrt(0.125),
+                        "alphadecay,0.1,2,28.5," + Math.sqrt(0.5),
+                        "alphadecay,0.2,1,28.6,",
+                        "none,0,1,35.0,");
         for (String chart : List.of("perplexity.png", "alpha-by-type.png")) {
             var image = ImageIO.read(new ByteArrayInputStream(Files.readAllBytes(out.resolve(chart))));
             assertThat(image).as(chart).isNotNull();
@@ -171,8 +215,11 @@ class ExperimentReportTest {
         assertThat(summary.alphaGaps().get("alphadecay").get(0.1).gap().n()).isEqualTo(1);
 
         String md = ExperimentReport.markdown(grid, results, summary, CONTEXT);
-        assertThat(md).contains("### MLP against attention, by wd0", "| uniform | 0.1 | 2 | 2.000 | 3.100 | 1.100 ± 0.141 |",
-                "| alphadecay | 0.1 | 1 | 2.100 | 2.600 | 0.500 ± – |");
+        assertThat(md)
+                .contains(
+                        "### MLP against attention, by wd0",
+                        "| uniform | 0.1 | 2 | 2.000 | 3.100 | 1.100 ± 0.141 |",
+                        "| alphadecay | 0.1 | 1 | 2.100 | 2.600 | 0.500 ± – |");
     }
 
     /** One analysis at step 30 where q and k share one α and gate, up and down another. */
@@ -184,9 +231,11 @@ class ExperimentReportTest {
 
     @Test
     void wd0SpreadByFactorsGetsALogAxisAndTheChartStillDraws() throws Exception {
-        assertThat(ExperimentCharts.logarithmicWeightDecays(List.of(0.05, 0.1, 0.2, 0.4, 0.8))).isTrue();
+        assertThat(ExperimentCharts.logarithmicWeightDecays(List.of(0.05, 0.1, 0.2, 0.4, 0.8)))
+                .isTrue();
         assertThat(ExperimentCharts.logarithmicWeightDecays(List.of(0.1, 0.2))).isFalse();
-        assertThat(ExperimentCharts.logarithmicWeightDecays(List.of(0.0, 0.1, 0.8))).isFalse();
+        assertThat(ExperimentCharts.logarithmicWeightDecays(List.of(0.0, 0.1, 0.8)))
+                .isFalse();
         ExperimentGrid wide = ExperimentGrid.parse(Path.of("w.yaml"), """
                 name: w
                 base: {preset: tiny}
@@ -194,11 +243,12 @@ class ExperimentReportTest {
                 weightDecays: [0.05, 0.8]
                 seeds: [1]
                 """);
-        List<RunResult> results = List.of(run("uniform", 0.05, 1, "SUCCEEDED", 30.0, new TreeMap<>()),
+        List<RunResult> results = List.of(
+                run("uniform", 0.05, 1, "SUCCEEDED", 30.0, new TreeMap<>()),
                 run("uniform", 0.8, 1, "SUCCEEDED", 31.0, new TreeMap<>()),
                 run("none", 0, 1, "SUCCEEDED", 33.0, new TreeMap<>()));
-        var image = ImageIO.read(new ByteArrayInputStream(ExperimentCharts.perplexity(ExperimentSummary.of(wide,
-                results), wide.weightDecays())));
+        var image = ImageIO.read(new ByteArrayInputStream(
+                ExperimentCharts.perplexity(ExperimentSummary.of(wide, results), wide.weightDecays())));
         assertThat(image.getWidth()).isEqualTo(ExperimentCharts.WIDTH);
     }
 
@@ -208,7 +258,7 @@ class ExperimentReportTest {
 
         assertThat(ImageIO.read(out.resolve("perplexity.png").toFile())).isNotNull();
         assertThat(ImageIO.read(out.resolve("alpha-by-type.png").toFile())).isNotNull();
-        assertThat(Files.readString(out.resolve("summary.md"))).contains("No run has an analysis.",
-                "No analysis of an alphadecay run with wd0 > 0 assigned decays.");
+        assertThat(Files.readString(out.resolve("summary.md")))
+                .contains("No run has an analysis.", "No analysis of an alphadecay run with wd0 > 0 assigned decays.");
     }
 }

@@ -54,10 +54,16 @@ class ExperimentStatsTest {
 
     @Test
     void theBestWeightDecayHasTheLowestMeanAmongCellsWithResults() {
-        Map<Double, Summary> cells = new TreeMap<>(Map.of(0.05, new Summary(3, 20.0, 1.0), 0.1,
-                new Summary(2, 18.5, 0.5), 0.2, new Summary(0, Double.NaN, Double.NaN)));
+        Map<Double, Summary> cells = new TreeMap<>(Map.of(
+                0.05,
+                new Summary(3, 20.0, 1.0),
+                0.1,
+                new Summary(2, 18.5, 0.5),
+                0.2,
+                new Summary(0, Double.NaN, Double.NaN)));
 
         assertThat(ExperimentStats.bestWeightDecay(cells)).contains(0.1);
-        assertThat(ExperimentStats.bestWeightDecay(Map.of(0.1, new Summary(0, Double.NaN, Double.NaN)))).isEmpty();
+        assertThat(ExperimentStats.bestWeightDecay(Map.of(0.1, new Summary(0, Double.NaN, Double.NaN))))
+                .isEmpty();
     }
 }

@@ -9,8 +9,10 @@ class MarkdownTableTest {
 
     @Test
     void rendersHeadersAlignmentAndRows() {
-        String table = new MarkdownTable("policy", "wd0:", "mean:").row("uniform", "0.1", "12.34")
-                .row("alphadecay", "0.1", "11.00").render();
+        String table = new MarkdownTable("policy", "wd0:", "mean:")
+                .row("uniform", "0.1", "12.34")
+                .row("alphadecay", "0.1", "11.00")
+                .render();
 
         assertThat(table).isEqualTo("""
                 | policy | wd0 | mean |
@@ -22,7 +24,9 @@ class MarkdownTableTest {
 
     @Test
     void aCellCannotBreakTheTable() {
-        String table = new MarkdownTable("run", "reason").row("a|b", "line one\nline two \\| x").render();
+        String table = new MarkdownTable("run", "reason")
+                .row("a|b", "line one\nline two \\| x")
+                .render();
 
         assertThat(table.lines().toList()).hasSize(3);
         assertThat(table).contains("| a\\|b | line one line two \\\\\\| x |");

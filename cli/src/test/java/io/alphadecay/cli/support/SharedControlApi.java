@@ -19,8 +19,7 @@ public final class SharedControlApi {
 
     private static ServiceProcess process;
 
-    private SharedControlApi() {
-    }
+    private SharedControlApi() {}
 
     public static synchronized URI url() {
         if (process == null) {
@@ -45,8 +44,7 @@ public final class SharedControlApi {
     }
 
     /** What one command printed, and its exit status. */
-    public record Result(int exit, String out, String err) {
-    }
+    public record Result(int exit, String out, String err) {}
 
     /**
      * Runs one CLI command in this JVM against the shared control-api, with {@code environment} as the variables it
@@ -63,7 +61,12 @@ public final class SharedControlApi {
     }
 
     public static Result run(String... args) {
-        return run(Map.of("ALPHADECAY_CONTROL_API_URL", url().toString(), "ALPHADECAY_OPERATOR_TOKEN",
-                ServiceProcess.OPERATOR_TOKEN), args);
+        return run(
+                Map.of(
+                        "ALPHADECAY_CONTROL_API_URL",
+                        url().toString(),
+                        "ALPHADECAY_OPERATOR_TOKEN",
+                        ServiceProcess.OPERATOR_TOKEN),
+                args);
     }
 }

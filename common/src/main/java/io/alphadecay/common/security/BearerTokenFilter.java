@@ -29,8 +29,8 @@ public final class BearerTokenFilter extends OncePerRequestFilter {
         String header = request.getHeader("Authorization");
         if (header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             tokens.roleOf(header.substring(PREFIX.length()).strip()).ifPresent(role -> {
-                var authentication = UsernamePasswordAuthenticationToken.authenticated(role.name().toLowerCase(), null,
-                        List.of(new SimpleGrantedAuthority(role.authority())));
+                var authentication = UsernamePasswordAuthenticationToken.authenticated(
+                        role.name().toLowerCase(), null, List.of(new SimpleGrantedAuthority(role.authority())));
                 SecurityContextHolder.getContext().setAuthentication(authentication);
             });
         }

@@ -12,8 +12,7 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
  */
 public final class StatelessBearerSecurity {
 
-    private StatelessBearerSecurity() {
-    }
+    private StatelessBearerSecurity() {}
 
     public static HttpSecurity apply(HttpSecurity http, Tokens tokens) throws Exception {
         return http.csrf(csrf -> csrf.disable())
@@ -24,10 +23,9 @@ public final class StatelessBearerSecurity {
                 .requestCache(cache -> cache.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(new BearerTokenFilter(tokens), AnonymousAuthenticationFilter.class)
-                .exceptionHandling(errors -> errors
-                        .authenticationEntryPoint((request, response, ex) -> Problems.write(request, response,
-                                ProblemType.UNAUTHENTICATED, "A valid bearer token is required"))
-                        .accessDeniedHandler((request, response, ex) -> Problems.write(request, response,
-                                ProblemType.FORBIDDEN, "This token's role may not do that")));
+                .exceptionHandling(errors -> errors.authenticationEntryPoint((request, response, ex) -> Problems.write(
+                                request, response, ProblemType.UNAUTHENTICATED, "A valid bearer token is required"))
+                        .accessDeniedHandler((request, response, ex) -> Problems.write(
+                                request, response, ProblemType.FORBIDDEN, "This token's role may not do that")));
     }
 }

@@ -57,7 +57,8 @@ public final class Tokens {
     private static byte[] resolve(String role, String configured, Path file) {
         if (configured != null && !configured.isBlank()) {
             if (configured.strip().length() < MIN_LENGTH) {
-                throw new IllegalStateException("The " + role + " token must have at least " + MIN_LENGTH + " characters");
+                throw new IllegalStateException(
+                        "The " + role + " token must have at least " + MIN_LENGTH + " characters");
             }
             return configured.strip().getBytes(StandardCharsets.UTF_8);
         }
@@ -76,17 +77,17 @@ public final class Tokens {
                 // A hard link never replaces an existing file: when two services start at once, the first wins
                 // and both end up reading the same token.
                 Files.createLink(file, temp);
-                log.info("No {} token configured: generated one in {}", role, file.toAbsolutePath().normalize());
-            }
-            catch (FileAlreadyExistsException ex) {
+                log.info(
+                        "No {} token configured: generated one in {}",
+                        role,
+                        file.toAbsolutePath().normalize());
+            } catch (FileAlreadyExistsException ex) {
                 // Another process created it first; use theirs.
-            }
-            finally {
+            } finally {
                 Files.deleteIfExists(temp);
             }
             return Files.readString(file, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new UncheckedIOException("Cannot read or create the " + role + " token file " + file, ex);
         }
     }
@@ -94,14 +95,14 @@ public final class Tokens {
     private static void setOwnerOnly(Path path) throws IOException {
         try {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        }
-        catch (UnsupportedOperationException ex) {
+        } catch (UnsupportedOperationException ex) {
             // Not a POSIX file system: the directory's own protection applies.
         }
     }
 
     public enum Role {
-        OPERATOR, SERVICE;
+        OPERATOR,
+        SERVICE;
 
         public String authority() {
             return "ROLE_" + name();

@@ -41,11 +41,14 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException invalid(String field, String message) {
-        return new ApiException(ProblemType.VALIDATION, field + ": " + message, List.of(new FieldError(field, message)));
+        return new ApiException(
+                ProblemType.VALIDATION, field + ": " + message, List.of(new FieldError(field, message)));
     }
 
     public static ApiException invalid(List<FieldError> errors) {
-        String detail = errors.stream().map(e -> e.field() + ": " + e.message()).reduce((a, b) -> a + "; " + b)
+        String detail = errors.stream()
+                .map(e -> e.field() + ": " + e.message())
+                .reduce((a, b) -> a + "; " + b)
                 .orElse("invalid request");
         return new ApiException(ProblemType.VALIDATION, detail, errors);
     }

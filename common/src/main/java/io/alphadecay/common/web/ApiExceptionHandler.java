@@ -16,6 +16,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.method.ParameterErrors;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -24,7 +25,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
-import org.springframework.validation.method.ParameterErrors;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
@@ -39,8 +39,10 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> handleApi(ApiException ex, WebRequest request) {
         ResponseEntity<Object> response = problem(ex.problem(), ex.getMessage(), ex.errors(), request);
         if (ex.retryAfterSeconds() > 0) {
-            return ResponseEntity.status(response.getStatusCode()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                    .header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds())).body(response.getBody());
+            return ResponseEntity.status(response.getStatusCode())
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()))
+                    .body(response.getBody());
         }
         return response;
     }
@@ -52,10 +54,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ConstraintViolationException.class)
     ResponseEntity<Object> handleConstraintViolation(ConstraintViolationException ex, WebRequest request) {
-        List<FieldError> errors = ex.getConstraintViolations().stream().map(v -> {
-            String path = v.getPropertyPath().toString();
-            return new FieldError(path.substring(path.lastIndexOf('.') + 1), v.getMessage());
-        }).toList();
+        List<FieldError> errors = ex.getConstraintViolations().stream()
+                .map(v -> {
+                    String path = v.getPropertyPath().toString();
+                    return new FieldError(path.substring(path.lastIndexOf('.') + 1), v.getMessage());
+                })
+                .toList();
         ApiException api = ApiException.invalid(errors);
         return problem(api.problem(), api.getMessage(), api.errors(), request);
     }
@@ -67,12 +71,13 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return problem(ProblemType.PAYLOAD_TOO_LARGE, tooLarge.getMessage(), List.of(), request);
         }
         log.error("Unexpected failure on {}", describe(request), ex);
-        return problem(ProblemType.INTERNAL, "The server failed to process the request; see its log", List.of(), request);
+        return problem(
+                ProblemType.INTERNAL, "The server failed to process the request; see its log", List.of(), request);
     }
 
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         RequestTooLargeException tooLarge = findCause(ex, RequestTooLargeException.class);
         if (tooLarge != null) {
             return problem(ProblemType.PAYLOAD_TOO_LARGE, tooLarge.getMessage(), List.of(), request);
@@ -94,26 +99,27 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<FieldError> errors = new ArrayList<>();
-        ex.getBindingResult().getFieldErrors()
+        ex.getBindingResult()
+                .getFieldErrors()
                 .forEach(e -> errors.add(new FieldError(e.getField(), e.getDefaultMessage())));
-        ex.getBindingResult().getGlobalErrors()
+        ex.getBindingResult()
+                .getGlobalErrors()
                 .forEach(e -> errors.add(new FieldError(e.getObjectName(), e.getDefaultMessage())));
         ApiException api = ApiException.invalid(errors);
         return problem(api.problem(), api.getMessage(), api.errors(), request);
     }
 
     @Override
-    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(
+            HandlerMethodValidationException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<FieldError> errors = new ArrayList<>();
         ex.getParameterValidationResults().forEach(result -> {
             if (result instanceof ParameterErrors body) {
                 body.getFieldErrors().forEach(e -> errors.add(new FieldError(e.getField(), e.getDefaultMessage())));
-            }
-            else {
+            } else {
                 String name = parameterName(result.getMethodParameter());
                 result.getResolvableErrors().forEach(e -> errors.add(new FieldError(name, e.getDefaultMessage())));
             }
@@ -123,23 +129,32 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
-            HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleTypeMismatch(
+            TypeMismatchException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         String name = ex.getPropertyName() == null ? "parameter" : ex.getPropertyName();
-        return problem(ProblemType.VALIDATION, name + ": invalid value '" + ex.getValue() + "'",
-                List.of(new FieldError(name, "invalid value '" + ex.getValue() + "'")), request);
+        return problem(
+                ProblemType.VALIDATION,
+                name + ": invalid value '" + ex.getValue() + "'",
+                List.of(new FieldError(name, "invalid value '" + ex.getValue() + "'")),
+                request);
     }
 
     @Override
-    protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        return problem(ProblemType.VALIDATION, ex.getParameterName() + ": required",
-                List.of(new FieldError(ex.getParameterName(), "required")), request);
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(
+            MissingServletRequestParameterException ex,
+            HttpHeaders headers,
+            HttpStatusCode status,
+            WebRequest request) {
+        return problem(
+                ProblemType.VALIDATION,
+                ex.getParameterName() + ": required",
+                List.of(new FieldError(ex.getParameterName(), "required")),
+                request);
     }
 
     @Override
-    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-            HttpStatusCode statusCode, WebRequest request) {
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
         ProblemType type = switch (statusCode.value()) {
             case 400 -> ProblemType.MALFORMED;
             case 404 -> ProblemType.NOT_FOUND;
@@ -151,14 +166,19 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         };
         String detail = body instanceof ProblemDetail pd && pd.getDetail() != null ? pd.getDetail() : type.title();
         ResponseEntity<Object> response = problem(type, detail, List.of(), request);
-        return ResponseEntity.status(statusCode).headers(headers).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        return ResponseEntity.status(statusCode)
+                .headers(headers)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(response.getBody());
     }
 
-    private static ResponseEntity<Object> problem(ProblemType type, String detail, List<FieldError> errors,
-            WebRequest request) {
-        String instance = request instanceof ServletWebRequest servlet ? servlet.getRequest().getRequestURI() : null;
-        return ResponseEntity.status(type.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+    private static ResponseEntity<Object> problem(
+            ProblemType type, String detail, List<FieldError> errors, WebRequest request) {
+        String instance = request instanceof ServletWebRequest servlet
+                ? servlet.getRequest().getRequestURI()
+                : null;
+        return ResponseEntity.status(type.status())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(Problems.of(type, detail, instance, errors));
     }
 
@@ -183,8 +203,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                     path.append('.');
                 }
                 path.append(ref.getPropertyName());
-            }
-            else if (ref.getIndex() >= 0) {
+            } else if (ref.getIndex() >= 0) {
                 path.append('[').append(ref.getIndex()).append(']');
             }
         }
@@ -210,6 +229,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static String describe(WebRequest request) {
         return request instanceof ServletWebRequest servlet
-                ? servlet.getRequest().getMethod() + " " + servlet.getRequest().getRequestURI() : "request";
+                ? servlet.getRequest().getMethod() + " " + servlet.getRequest().getRequestURI()
+                : "request";
     }
 }

@@ -6,7 +6,6 @@ import org.springframework.http.HttpStatus;
 
 /** One stable problem {@code type} per kind of error, so clients can branch on it instead of parsing text. */
 public enum ProblemType {
-
     VALIDATION("validation-failed", HttpStatus.BAD_REQUEST, "Request validation failed"),
     MALFORMED("malformed-request", HttpStatus.BAD_REQUEST, "Malformed request"),
     UNAUTHENTICATED("unauthenticated", HttpStatus.UNAUTHORIZED, "Authentication required"),
@@ -19,7 +18,8 @@ public enum ProblemType {
     LEASE_LOST("lease-lost", HttpStatus.CONFLICT, "Lease not held by this worker"),
     IDEMPOTENCY_CONFLICT("idempotency-key-reused", HttpStatus.CONFLICT, "Idempotency key reused with another body"),
     PAYLOAD_TOO_LARGE("payload-too-large", HttpStatus.CONTENT_TOO_LARGE, "Request body too large"),
-    UNPROCESSABLE_CHECKPOINT("unprocessable-checkpoint", HttpStatus.UNPROCESSABLE_CONTENT, "Checkpoint cannot be analysed"),
+    UNPROCESSABLE_CHECKPOINT(
+            "unprocessable-checkpoint", HttpStatus.UNPROCESSABLE_CONTENT, "Checkpoint cannot be analysed"),
     TOO_MANY_REQUESTS("too-many-requests", HttpStatus.TOO_MANY_REQUESTS, "Too many concurrent requests"),
     INTERNAL("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 

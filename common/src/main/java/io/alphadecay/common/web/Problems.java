@@ -1,12 +1,12 @@
 package io.alphadecay.common.web;
 
-import io.alphadecay.api.problem.FieldError;
 import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.alphadecay.api.problem.FieldError;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.MediaType;
@@ -18,8 +18,7 @@ public final class Problems {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    private Problems() {
-    }
+    private Problems() {}
 
     public static ProblemDetail of(ProblemType type, String detail, String instance, List<FieldError> errors) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(type.status(), detail);

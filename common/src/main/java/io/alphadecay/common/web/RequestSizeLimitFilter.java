@@ -38,7 +38,10 @@ public final class RequestSizeLimitFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         long limit = limits.applyAsLong(request);
         if (request.getContentLengthLong() > limit) {
-            Problems.write(request, response, ProblemType.PAYLOAD_TOO_LARGE,
+            Problems.write(
+                    request,
+                    response,
+                    ProblemType.PAYLOAD_TOO_LARGE,
                     "The request body exceeds the limit of " + limit + " bytes");
             return;
         }

@@ -44,8 +44,8 @@ class TokensTest {
         assertThat(first.roleOf(generated)).contains(Tokens.Role.SERVICE);
         assertThat(new Tokens(home, "", "").serviceToken()).isEqualTo(generated);
         try (var files = Files.list(home.resolve("secrets"))) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("operator-token",
-                    "service-token");
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("operator-token", "service-token");
         }
     }
 

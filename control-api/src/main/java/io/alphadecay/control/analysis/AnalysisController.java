@@ -1,23 +1,14 @@
 package io.alphadecay.control.analysis;
 
-import io.alphadecay.api.analysis.DecayOverrides;
-import io.alphadecay.api.analysis.AnalysisList;
-import io.alphadecay.api.analysis.NewAnalysis;
-import io.alphadecay.api.analysis.Analysis;
-import io.alphadecay.api.analysis.DecayAssignment;
-import io.alphadecay.api.analysis.ModuleAnalysis;
 import java.net.URI;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
+import io.alphadecay.api.analysis.Analysis;
+import io.alphadecay.api.analysis.AnalysisList;
+import io.alphadecay.api.analysis.DecayAssignment;
+import io.alphadecay.api.analysis.DecayOverrides;
+import io.alphadecay.api.analysis.NewAnalysis;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -41,7 +32,8 @@ class AnalysisController {
     @PostMapping("/analyses")
     ResponseEntity<Analysis> record(@PathVariable UUID id, @Valid @RequestBody NewAnalysis body) {
         Analysis saved = analyses.record(id, body);
-        return ResponseEntity.created(URI.create("/api/v1/runs/" + id + "/analyses/" + saved.id())).body(saved);
+        return ResponseEntity.created(URI.create("/api/v1/runs/" + id + "/analyses/" + saved.id()))
+                .body(saved);
     }
 
     @GetMapping("/analyses")

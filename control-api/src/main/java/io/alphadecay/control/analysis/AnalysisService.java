@@ -1,10 +1,5 @@
 package io.alphadecay.control.analysis;
 
-import io.alphadecay.api.analysis.DecayPolicy;
-import io.alphadecay.api.analysis.NewAnalysis;
-import io.alphadecay.api.analysis.Analysis;
-import io.alphadecay.api.analysis.DecayAssignment;
-import io.alphadecay.api.analysis.ModuleAnalysis;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,11 +7,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import io.alphadecay.control.run.EventLog;
-import io.alphadecay.api.run.Run;
-import io.alphadecay.control.run.RunService;
-import io.alphadecay.common.web.ApiException;
+import io.alphadecay.api.analysis.Analysis;
+import io.alphadecay.api.analysis.DecayAssignment;
+import io.alphadecay.api.analysis.DecayPolicy;
+import io.alphadecay.api.analysis.ModuleAnalysis;
+import io.alphadecay.api.analysis.NewAnalysis;
 import io.alphadecay.api.problem.FieldError;
+import io.alphadecay.api.run.Run;
+import io.alphadecay.common.web.ApiException;
+import io.alphadecay.control.run.EventLog;
+import io.alphadecay.control.run.RunService;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -41,10 +41,14 @@ public class AnalysisService {
         long id = analyses.save(runId, analysis);
         Analysis saved = withModules(analyses.find(id).orElseThrow());
         Analysis.Summary s = saved.summary();
-        String spread = s.ok() == 0 ? "no module with status ok"
+        String spread = s.ok() == 0
+                ? "no module with status ok"
                 : String.format(java.util.Locale.ROOT, "α from %.3f to %.3f", s.alphaMin(), s.alphaMax());
-        events.append(runId, "analysis", "Spectral analysis at step " + analysis.step() + ": " + s.modules()
-                + " modules, " + spread, Map.of("analysisId", id, "step", analysis.step()));
+        events.append(
+                runId,
+                "analysis",
+                "Spectral analysis at step " + analysis.step() + ": " + s.modules() + " modules, " + spread,
+                Map.of("analysisId", id, "step", analysis.step()));
         return saved;
     }
 
@@ -55,18 +59,24 @@ public class AnalysisService {
             return summaries;
         }
         Map<Long, List<ModuleAnalysis>> modules = analyses.modulesOfRun(runId);
-        return summaries.stream().map(a -> withModules(a, modules.getOrDefault(a.id(), List.of()))).toList();
+        return summaries.stream()
+                .map(a -> withModules(a, modules.getOrDefault(a.id(), List.of())))
+                .toList();
     }
 
     public Analysis latest(UUID runId) {
         runs.requireExists(runId);
-        return analyses.latestId(runId).flatMap(analyses::find).map(this::withModules)
+        return analyses.latestId(runId)
+                .flatMap(analyses::find)
+                .map(this::withModules)
                 .orElseThrow(() -> ApiException.notFound("An analysis of run " + runId));
     }
 
     public Analysis get(UUID runId, long analysisId) {
         runs.requireExists(runId);
-        return analyses.find(analysisId).filter(a -> a.runId().equals(runId)).map(this::withModules)
+        return analyses.find(analysisId)
+                .filter(a -> a.runId().equals(runId))
+                .map(this::withModules)
                 .orElseThrow(() -> ApiException.notFound("Analysis " + analysisId + " of run " + runId));
     }
 
@@ -102,8 +112,7 @@ public class AnalysisService {
         overrides.forEach((name, wd) -> {
             if (name == null || !name.matches(ModuleAnalysis.NAME)) {
                 errors.add(new FieldError("overrides." + name, "is not a valid parameter name"));
-            }
-            else if (wd == null || !Double.isFinite(wd) || wd < 0 || wd > 10) {
+            } else if (wd == null || !Double.isFinite(wd) || wd < 0 || wd > 10) {
                 errors.add(new FieldError("overrides." + name, "must be a number between 0 and 10"));
             }
         });
@@ -111,8 +120,13 @@ public class AnalysisService {
             throw ApiException.invalid(errors);
         }
         analyses.replaceOverrides(runId, overrides);
-        events.append(runId, "decay-overrides", overrides.isEmpty() ? "Decay overrides cleared"
-                : "Decay overrides set for " + overrides.size() + " module(s)", Map.of("modules", overrides.size()));
+        events.append(
+                runId,
+                "decay-overrides",
+                overrides.isEmpty()
+                        ? "Decay overrides cleared"
+                        : "Decay overrides set for " + overrides.size() + " module(s)",
+                Map.of("modules", overrides.size()));
         return assignment(runId);
     }
 
@@ -142,7 +156,18 @@ public class AnalysisService {
     }
 
     private static Analysis withModules(Analysis a, List<ModuleAnalysis> modules) {
-        return new Analysis(a.id(), a.runId(), a.step(), a.estimator(), a.policy(), a.wd0(), a.s1(), a.s2(),
-                a.durationMs(), a.createdAt(), a.summary(), modules);
+        return new Analysis(
+                a.id(),
+                a.runId(),
+                a.step(),
+                a.estimator(),
+                a.policy(),
+                a.wd0(),
+                a.s1(),
+                a.s2(),
+                a.durationMs(),
+                a.createdAt(),
+                a.summary(),
+                modules);
     }
 }

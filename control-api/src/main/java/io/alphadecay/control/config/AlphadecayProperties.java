@@ -21,8 +21,12 @@ public record AlphadecayProperties(
         @DefaultValue Monitoring monitoring) {
 
     /** An empty url means: run the embedded PostgreSQL under {@code home/pgdata}. */
-    public record Db(@DefaultValue("") String url, @DefaultValue("") String user, @DefaultValue("") String password,
-            @DefaultValue("0") int embeddedPort, @DefaultValue("10") int maxPoolSize) {
+    public record Db(
+            @DefaultValue("") String url,
+            @DefaultValue("") String user,
+            @DefaultValue("") String password,
+            @DefaultValue("0") int embeddedPort,
+            @DefaultValue("10") int maxPoolSize) {
 
         public boolean embedded() {
             return url == null || url.isBlank();
@@ -30,7 +34,9 @@ public record AlphadecayProperties(
     }
 
     /** Empty tokens are generated once and kept under {@code home/secrets}, readable by the owner only. */
-    public record Auth(@DefaultValue("") String operatorToken, @DefaultValue("") String serviceToken) {
+    public record Auth(
+            @DefaultValue("") String operatorToken,
+            @DefaultValue("") String serviceToken) {
 
         @Override
         public String toString() {
@@ -38,13 +44,15 @@ public record AlphadecayProperties(
         }
     }
 
-    public record Leases(@DefaultValue("60s") Duration ttl, @DefaultValue("5s") Duration reaperInterval,
-            @DefaultValue("3") int maxAttempts) {
-    }
+    public record Leases(
+            @DefaultValue("60s") Duration ttl,
+            @DefaultValue("5s") Duration reaperInterval,
+            @DefaultValue("3") int maxAttempts) {}
 
-    public record Limits(@DefaultValue("4194304") long maxRequestBytes, @DefaultValue("10000") int maxMetricPoints,
-            @DefaultValue("500") int maxPageSize) {
-    }
+    public record Limits(
+            @DefaultValue("4194304") long maxRequestBytes,
+            @DefaultValue("10000") int maxMetricPoints,
+            @DefaultValue("500") int maxPageSize) {}
 
     /**
      * Reads of metric series: points per series when a client does not say (defaultPoints) and at most
@@ -52,10 +60,11 @@ public record AlphadecayProperties(
      * dropped at once when this instance stores new points of their run (other instances' writes show within
      * the TTL).
      */
-    public record MetricReads(@DefaultValue("1000") int defaultPoints, @DefaultValue("100000") int maxPoints,
-            @DefaultValue("2s") Duration cacheTtl, @DefaultValue("500000") long cachePoints) {
-    }
+    public record MetricReads(
+            @DefaultValue("1000") int defaultPoints,
+            @DefaultValue("100000") int maxPoints,
+            @DefaultValue("2s") Duration cacheTtl,
+            @DefaultValue("500000") long cachePoints) {}
 
-    public record Monitoring(@DefaultValue("10s") Duration refreshInterval) {
-    }
+    public record Monitoring(@DefaultValue("10s") Duration refreshInterval) {}
 }

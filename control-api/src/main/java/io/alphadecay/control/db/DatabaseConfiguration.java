@@ -1,6 +1,5 @@
 package io.alphadecay.control.db;
 
-
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.alphadecay.control.config.AlphadecayProperties;
@@ -23,8 +22,8 @@ class DatabaseConfiguration {
         if (!properties.db().embedded()) {
             return new EmbeddedDatabaseHolder(null);
         }
-        return new EmbeddedDatabaseHolder(
-                EmbeddedDatabase.start(properties.home().resolve("pgdata"), properties.db().embeddedPort()));
+        return new EmbeddedDatabaseHolder(EmbeddedDatabase.start(
+                properties.home().resolve("pgdata"), properties.db().embeddedPort()));
     }
 
     @Bean(destroyMethod = "close")
@@ -35,12 +34,13 @@ class DatabaseConfiguration {
         if (holder.database() != null) {
             config.setJdbcUrl(holder.database().jdbcUrl());
             config.setUsername(holder.database().user());
-        }
-        else {
+        } else {
             config.setJdbcUrl(properties.db().url());
             config.setUsername(properties.db().user());
             config.setPassword(properties.db().password());
-            log.info("Using the external PostgreSQL at {}", redact(properties.db().url()));
+            log.info(
+                    "Using the external PostgreSQL at {}",
+                    redact(properties.db().url()));
         }
         return new HikariDataSource(config);
     }
@@ -61,5 +61,4 @@ class DatabaseConfiguration {
             }
         }
     }
-
 }

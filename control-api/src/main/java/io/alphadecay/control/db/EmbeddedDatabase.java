@@ -42,11 +42,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 builder.setPort(port);
             }
             EmbeddedPostgres postgres = builder.start();
-            log.info("Using the embedded PostgreSQL on port {} with data in {}", postgres.getPort(),
+            log.info(
+                    "Using the embedded PostgreSQL on port {} with data in {}",
+                    postgres.getPort(),
                     dataDirectory.toAbsolutePath().normalize());
             return new EmbeddedDatabase(postgres, dataDirectory);
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new UncheckedIOException("Cannot start the embedded PostgreSQL in " + dataDirectory, ex);
         }
     }
@@ -70,18 +71,24 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private static void stopOrphanedServer(Path dataDirectory) {
         Path pidFile = dataDirectory.resolve("postmaster.pid");
-        Optional<ProcessHandle> orphan = readPid(pidFile).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive)
-                .filter(process -> process.info().command().map(cmd -> cmd.contains("postgres")).orElse(false));
+        Optional<ProcessHandle> orphan = readPid(pidFile)
+                .flatMap(ProcessHandle::of)
+                .filter(ProcessHandle::isAlive)
+                .filter(process -> process.info()
+                        .command()
+                        .map(cmd -> cmd.contains("postgres"))
+                        .orElse(false));
         if (orphan.isEmpty()) {
             return;
         }
-        log.warn("Stopping a PostgreSQL server (pid {}) left running on {} by an earlier process", orphan.get().pid(),
+        log.warn(
+                "Stopping a PostgreSQL server (pid {}) left running on {} by an earlier process",
+                orphan.get().pid(),
                 dataDirectory);
         orphan.get().destroy();
         try {
             orphan.get().onExit().get(STALE_SERVER_WAIT.toSeconds(), TimeUnit.SECONDS);
-        }
-        catch (Exception ex) {
+        } catch (Exception ex) {
             orphan.get().destroyForcibly();
         }
     }
@@ -91,10 +98,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
             if (!Files.exists(pidFile)) {
                 return Optional.empty();
             }
-            String first = Files.readAllLines(pidFile, StandardCharsets.US_ASCII).stream().findFirst().orElse("");
+            String first = Files.readAllLines(pidFile, StandardCharsets.US_ASCII).stream()
+                    .findFirst()
+                    .orElse("");
             return Optional.of(Long.parseLong(first.trim()));
-        }
-        catch (IOException | NumberFormatException ex) {
+        } catch (IOException | NumberFormatException ex) {
             return Optional.empty();
         }
     }

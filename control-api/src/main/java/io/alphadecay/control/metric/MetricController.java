@@ -1,10 +1,10 @@
 package io.alphadecay.control.metric;
 
-import io.alphadecay.api.metric.MetricsAccepted;
-import io.alphadecay.api.metric.MetricBatch;
-import io.alphadecay.api.metric.MetricPoint;
 import java.util.UUID;
 
+import io.alphadecay.api.metric.MetricBatch;
+import io.alphadecay.api.metric.MetricPoint;
+import io.alphadecay.api.metric.MetricsAccepted;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -39,11 +39,15 @@ class MetricController {
     /** Already JSON: the service keeps the bytes of the answers it has cached (see MetricService#readAsJson). */
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = MetricBatch.class)))
-    ResponseEntity<byte[]> read(@PathVariable UUID id,
+    ResponseEntity<byte[]> read(
+            @PathVariable UUID id,
             @RequestParam(required = false) @Pattern(regexp = MetricPoint.NAME) String name,
-            @RequestParam(required = false) @Min(0) Long fromStep, @RequestParam(required = false) @Min(0) Long toStep,
-            @RequestParam(required = false) Integer maxPoints, @RequestParam(defaultValue = "false") boolean withTime) {
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+            @RequestParam(required = false) @Min(0) Long fromStep,
+            @RequestParam(required = false) @Min(0) Long toStep,
+            @RequestParam(required = false) Integer maxPoints,
+            @RequestParam(defaultValue = "false") boolean withTime) {
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(metrics.readAsJson(id, name, fromStep, toStep, maxPoints, withTime));
     }
 }

@@ -1,6 +1,5 @@
 package io.alphadecay.control.metric;
 
-import io.alphadecay.api.metric.MetricPoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -11,6 +10,7 @@ import java.util.function.Supplier;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.alphadecay.api.metric.MetricPoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 
@@ -24,8 +24,7 @@ import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
  */
 final class MetricReadCache {
 
-    record Key(UUID run, String name, long fromStep, long toStep, int maxPoints) {
-    }
+    record Key(UUID run, String name, long fromStep, long toStep, int maxPoints) {}
 
     /**
      * A cached read: its points, and the answer written from them once for all the requests it serves (writing
@@ -68,9 +67,17 @@ final class MetricReadCache {
     /** {@code writer} makes the answer served for a cached read's points (see {@link Entry#answer()}). */
     MetricReadCache(Duration ttl, long maxPoints, Ticker ticker, Function<List<MetricPoint>, byte[]> writer) {
         this.writer = writer;
-        this.entries = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(ttl).maximumWeight(maxPoints)
-                .weigher((Key key, Entry entry) -> Math.max(1, entry.points.size())).recordStats().build();
-        this.lastWrite = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(ttl.multipliedBy(2)).build();
+        this.entries = Caffeine.newBuilder()
+                .ticker(ticker)
+                .expireAfterWrite(ttl)
+                .maximumWeight(maxPoints)
+                .weigher((Key key, Entry entry) -> Math.max(1, entry.points.size()))
+                .recordStats()
+                .build();
+        this.lastWrite = Caffeine.newBuilder()
+                .ticker(ticker)
+                .expireAfterWrite(ttl.multipliedBy(2))
+                .build();
     }
 
     /**

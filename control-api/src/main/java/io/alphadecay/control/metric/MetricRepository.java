@@ -1,12 +1,12 @@
 package io.alphadecay.control.metric;
 
-import io.alphadecay.api.metric.MetricPoint;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 
+import io.alphadecay.api.metric.MetricPoint;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -48,8 +48,7 @@ class MetricRepository {
                 statement.setArray(3, stepArray);
                 statement.setArray(4, valueArray);
                 return statement.executeUpdate();
-            }
-            finally {
+            } finally {
                 nameArray.free();
                 stepArray.free();
                 valueArray.free();
@@ -62,27 +61,39 @@ class MetricRepository {
     /** The run's series names, by a skip scan of the primary key: one index probe per name, not a row scan. */
     List<String> names(UUID runId) {
         return jdbc.sql("WITH RECURSIVE names(name) AS ("
-                + "(SELECT name FROM metric_points WHERE run_id = :run ORDER BY name LIMIT 1) "
-                + "UNION ALL SELECT (SELECT m.name FROM metric_points m WHERE m.run_id = :run AND m.name > n.name "
-                + "ORDER BY m.name LIMIT 1) FROM names n WHERE n.name IS NOT NULL) "
-                + "SELECT name FROM names WHERE name IS NOT NULL")
-                .param("run", runId).query(String.class).list();
+                        + "(SELECT name FROM metric_points WHERE run_id = :run ORDER BY name LIMIT 1) "
+                        + "UNION ALL SELECT (SELECT m.name FROM metric_points m WHERE m.run_id = :run AND m.name > n.name "
+                        + "ORDER BY m.name LIMIT 1) FROM names n WHERE n.name IS NOT NULL) "
+                        + "SELECT name FROM names WHERE name IS NOT NULL")
+                .param("run", runId)
+                .query(String.class)
+                .list();
     }
 
     /** Whether the series has more than {@code count} points in the range, reading no more than that many keys. */
     boolean hasMoreThan(UUID runId, String name, long fromStep, long toStep, int count) {
         return jdbc.sql("SELECT step FROM metric_points WHERE run_id = :run AND name = :name "
-                + "AND step BETWEEN :from AND :to ORDER BY step OFFSET :count LIMIT 1")
-                .param("run", runId).param("name", name).param("from", fromStep).param("to", toStep)
-                .param("count", count).query(Long.class).optional().isPresent();
+                        + "AND step BETWEEN :from AND :to ORDER BY step OFFSET :count LIMIT 1")
+                .param("run", runId)
+                .param("name", name)
+                .param("from", fromStep)
+                .param("to", toStep)
+                .param("count", count)
+                .query(Long.class)
+                .optional()
+                .isPresent();
     }
 
     /** Every point of one series in the range, in step order. */
     List<MetricPoint> series(UUID runId, String name, long fromStep, long toStep) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM metric_points WHERE run_id = :run AND name = :name "
-                + "AND step BETWEEN :from AND :to ORDER BY step")
-                .param("run", runId).param("name", name).param("from", fromStep).param("to", toStep)
-                .query(MetricRepository::point).list();
+                        + "AND step BETWEEN :from AND :to ORDER BY step")
+                .param("run", runId)
+                .param("name", name)
+                .param("from", fromStep)
+                .param("to", toStep)
+                .query(MetricRepository::point)
+                .list();
     }
 
     /**
@@ -92,23 +103,31 @@ class MetricRepository {
      */
     List<MetricPoint> thinned(UUID runId, String name, long fromStep, long toStep, int count) {
         return jdbc.sql("WITH bounds AS (SELECT "
-                + "(SELECT step FROM metric_points WHERE run_id = :run AND name = :name AND step >= :from "
-                + "ORDER BY step LIMIT 1) AS lo, "
-                + "(SELECT step FROM metric_points WHERE run_id = :run AND name = :name AND step <= :to "
-                + "ORDER BY step DESC LIMIT 1) AS hi) "
-                + "SELECT DISTINCT ON (p.step) p.name, p.step, p.value, p.recorded_at "
-                + "FROM bounds, generate_series(0, :count - 1) AS k CROSS JOIN LATERAL ("
-                + "SELECT " + COLUMNS + " FROM metric_points WHERE run_id = :run AND name = :name "
-                // numeric: k * (hi - lo) may not fit in a bigint
-                + "AND step >= bounds.lo + floor(k * (bounds.hi - bounds.lo)::numeric / (:count - 1))::int8 "
-                + "AND step <= bounds.hi ORDER BY step LIMIT 1) p "
-                + "WHERE bounds.lo <= bounds.hi ORDER BY p.step")
-                .param("run", runId).param("name", name).param("from", fromStep).param("to", toStep)
-                .param("count", count).query(MetricRepository::point).list();
+                        + "(SELECT step FROM metric_points WHERE run_id = :run AND name = :name AND step >= :from "
+                        + "ORDER BY step LIMIT 1) AS lo, "
+                        + "(SELECT step FROM metric_points WHERE run_id = :run AND name = :name AND step <= :to "
+                        + "ORDER BY step DESC LIMIT 1) AS hi) "
+                        + "SELECT DISTINCT ON (p.step) p.name, p.step, p.value, p.recorded_at "
+                        + "FROM bounds, generate_series(0, :count - 1) AS k CROSS JOIN LATERAL ("
+                        + "SELECT " + COLUMNS + " FROM metric_points WHERE run_id = :run AND name = :name "
+                        // numeric: k * (hi - lo) may not fit in a bigint
+                        + "AND step >= bounds.lo + floor(k * (bounds.hi - bounds.lo)::numeric / (:count - 1))::int8 "
+                        + "AND step <= bounds.hi ORDER BY step LIMIT 1) p "
+                        + "WHERE bounds.lo <= bounds.hi ORDER BY p.step")
+                .param("run", runId)
+                .param("name", name)
+                .param("from", fromStep)
+                .param("to", toStep)
+                .param("count", count)
+                .query(MetricRepository::point)
+                .list();
     }
 
     private static MetricPoint point(ResultSet rs, int row) throws SQLException {
-        return new MetricPoint(rs.getString("name"), rs.getLong("step"), rs.getDouble("value"),
+        return new MetricPoint(
+                rs.getString("name"),
+                rs.getLong("step"),
+                rs.getDouble("value"),
                 rs.getTimestamp("recorded_at").toInstant());
     }
 }

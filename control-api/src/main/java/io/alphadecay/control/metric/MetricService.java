@@ -1,7 +1,5 @@
 package io.alphadecay.control.metric;
 
-import io.alphadecay.api.metric.MetricBatch;
-import io.alphadecay.api.metric.MetricPoint;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -10,8 +8,10 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.alphadecay.common.web.ApiException;
+import io.alphadecay.api.metric.MetricBatch;
+import io.alphadecay.api.metric.MetricPoint;
 import io.alphadecay.api.problem.FieldError;
+import io.alphadecay.common.web.ApiException;
 import io.alphadecay.control.config.AlphadecayProperties;
 import io.alphadecay.control.run.RunService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,15 +36,20 @@ public class MetricService {
     private final TransactionTemplate transactions;
     private final JsonMapper json;
 
-    MetricService(MetricRepository metrics, RunService runs, AlphadecayProperties properties,
-            PlatformTransactionManager transactionManager, ObjectProvider<MeterRegistry> registry, JsonMapper json) {
+    MetricService(
+            MetricRepository metrics,
+            RunService runs,
+            AlphadecayProperties properties,
+            PlatformTransactionManager transactionManager,
+            ObjectProvider<MeterRegistry> registry,
+            JsonMapper json) {
         this.metrics = metrics;
         this.runs = runs;
         this.json = json;
         this.limits = properties.limits();
         this.reads = properties.metricReads();
-        this.cache = new MetricReadCache(reads.cacheTtl(), reads.cachePoints(), Ticker.systemTicker(),
-                this::withoutTimes);
+        this.cache =
+                new MetricReadCache(reads.cacheTtl(), reads.cachePoints(), Ticker.systemTicker(), this::withoutTimes);
         registry.ifAvailable(cache::bindTo);
         this.transactions = new TransactionTemplate(transactionManager);
         this.transactions.setReadOnly(true);
@@ -54,8 +59,8 @@ public class MetricService {
     @Transactional
     public int ingest(UUID runId, List<MetricPoint> points) {
         if (points.size() > limits.maxMetricPoints()) {
-            throw ApiException.invalid("points", "at most " + limits.maxMetricPoints() + " points per batch, got "
-                    + points.size());
+            throw ApiException.invalid(
+                    "points", "at most " + limits.maxMetricPoints() + " points per batch, got " + points.size());
         }
         List<FieldError> errors = new ArrayList<>();
         Map<String, MetricPoint> unique = new LinkedHashMap<>();
@@ -96,19 +101,18 @@ public class MetricService {
      * {@link #read} as the JSON of a {@link MetricBatch}. Without write times (what charts ask for) the answer is
      * written once per cached read and served as it is to every client polling the same series.
      */
-    public byte[] readAsJson(UUID runId, String name, Long fromStep, Long toStep, Integer maxPoints,
-            boolean withTime) {
+    public byte[] readAsJson(UUID runId, String name, Long fromStep, Long toStep, Integer maxPoints, boolean withTime) {
         MetricReadCache.Entry read = cachedRead(runId, name, fromStep, toStep, maxPoints);
         return withTime ? json.writeValueAsBytes(new MetricBatch(read.points())) : read.answer();
     }
 
     private byte[] withoutTimes(List<MetricPoint> points) {
-        return json.writeValueAsBytes(new MetricBatch(
-                points.stream().map(p -> new MetricPoint(p.name(), p.step(), p.value(), null)).toList()));
+        return json.writeValueAsBytes(new MetricBatch(points.stream()
+                .map(p -> new MetricPoint(p.name(), p.step(), p.value(), null))
+                .toList()));
     }
 
-    private MetricReadCache.Entry cachedRead(UUID runId, String name, Long fromStep, Long toStep,
-            Integer maxPoints) {
+    private MetricReadCache.Entry cachedRead(UUID runId, String name, Long fromStep, Long toStep, Integer maxPoints) {
         long from = fromStep == null ? 0 : fromStep;
         long to = toStep == null ? Long.MAX_VALUE : toStep;
         if (from > to) {
@@ -119,7 +123,8 @@ public class MetricService {
         if (max < 2 || max > cap) {
             throw ApiException.invalid("maxPoints", "must be between 2 and " + cap);
         }
-        return cache.get(new MetricReadCache.Key(runId, name, from, to, max),
+        return cache.get(
+                new MetricReadCache.Key(runId, name, from, to, max),
                 () -> transactions.execute(status -> readThinned(runId, name, from, to, max)));
     }
 
@@ -127,9 +132,10 @@ public class MetricService {
         runs.requireExists(runId); // runs are never deleted, so a cached series implies its run exists
         List<MetricPoint> result = new ArrayList<>();
         for (String series : name == null ? metrics.names(runId) : List.of(name)) {
-            result.addAll(metrics.hasMoreThan(runId, series, from, to, max)
-                    ? metrics.thinned(runId, series, from, to, max)
-                    : metrics.series(runId, series, from, to));
+            result.addAll(
+                    metrics.hasMoreThan(runId, series, from, to, max)
+                            ? metrics.thinned(runId, series, from, to, max)
+                            : metrics.series(runId, series, from, to));
         }
         result.sort(Comparator.comparingLong(MetricPoint::step).thenComparing(MetricPoint::name));
         return result;

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.alphadecay.control.run.RunService;
 import io.alphadecay.api.run.RunState;
+import io.alphadecay.control.run.RunService;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -43,21 +43,29 @@ class RunMetricsExporter {
         for (RunState state : RunState.values()) {
             AtomicLong count = new AtomicLong();
             byState.put(state, count);
-            Gauge.builder("alphadecay_runs", count, AtomicLong::get).description("Runs by state")
-                    .tag("state", state.name()).register(registry);
+            Gauge.builder("alphadecay_runs", count, AtomicLong::get)
+                    .description("Runs by state")
+                    .tag("state", state.name())
+                    .register(registry);
         }
-        trainLoss = MultiGauge.builder("alphadecay_run_train_loss").description("Latest training loss of a running run")
+        trainLoss = MultiGauge.builder("alphadecay_run_train_loss")
+                .description("Latest training loss of a running run")
                 .register(registry);
         validationPerplexity = MultiGauge.builder("alphadecay_run_validation_perplexity")
-                .description("Latest validation perplexity of a running run").register(registry);
+                .description("Latest validation perplexity of a running run")
+                .register(registry);
         tokensPerSecond = MultiGauge.builder("alphadecay_run_tokens_per_second")
-                .description("Latest training throughput of a running run").register(registry);
+                .description("Latest training throughput of a running run")
+                .register(registry);
         progress = MultiGauge.builder("alphadecay_run_progress_ratio")
-                .description("Fraction of the steps a running run has done").register(registry);
+                .description("Fraction of the steps a running run has done")
+                .register(registry);
         moduleAlpha = MultiGauge.builder("alphadecay_module_alpha")
-                .description("Latest heavy-tail exponent α of each analysed module of a running run").register(registry);
+                .description("Latest heavy-tail exponent α of each analysed module of a running run")
+                .register(registry);
         moduleWeightDecay = MultiGauge.builder("alphadecay_module_weight_decay")
-                .description("Latest weight decay assigned to each analysed module of a running run").register(registry);
+                .description("Latest weight decay assigned to each analysed module of a running run")
+                .register(registry);
     }
 
     @Scheduled(fixedDelayString = "${alphadecay.monitoring.refresh-interval:10s}", initialDelay = 0)
@@ -69,8 +77,7 @@ class RunMetricsExporter {
             tokensPerSecond.register(latestMetric("tokens_per_second"), true);
             progress.register(progressRows(), true);
             refreshModules();
-        }
-        catch (RuntimeException ex) {
+        } catch (RuntimeException ex) {
             log.warn("Refreshing the run gauges failed; keeping the previous values: {}", ex.getMessage());
         }
     }
@@ -78,11 +85,12 @@ class RunMetricsExporter {
     private List<MultiGauge.Row<?>> latestMetric(String name) {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         jdbc.sql("SELECT DISTINCT ON (r.id) r.id, r.name, p.value FROM runs r "
-                + "JOIN metric_points p ON p.run_id = r.id AND p.name = :metric "
-                + "WHERE r.state IN " + ACTIVE + " ORDER BY r.id, p.step DESC")
+                        + "JOIN metric_points p ON p.run_id = r.id AND p.name = :metric "
+                        + "WHERE r.state IN " + ACTIVE + " ORDER BY r.id, p.step DESC")
                 .param("metric", name)
                 .query((java.sql.ResultSet rs) -> {
-                    rows.add(MultiGauge.Row.of(Tags.of("run", rs.getString("id"), "run_name", rs.getString("name")),
+                    rows.add(MultiGauge.Row.of(
+                            Tags.of("run", rs.getString("id"), "run_name", rs.getString("name")),
                             rs.getDouble("value")));
                 });
         return rows;
@@ -93,7 +101,8 @@ class RunMetricsExporter {
         jdbc.sql("SELECT id, name, step, total_steps FROM runs WHERE state IN " + ACTIVE)
                 .query((java.sql.ResultSet rs) -> {
                     long total = rs.getLong("total_steps");
-                    rows.add(MultiGauge.Row.of(Tags.of("run", rs.getString("id"), "run_name", rs.getString("name")),
+                    rows.add(MultiGauge.Row.of(
+                            Tags.of("run", rs.getString("id"), "run_name", rs.getString("name")),
                             total == 0 ? 0 : Math.min(1.0, (double) rs.getLong("step") / total)));
                 });
         return rows;
@@ -108,19 +117,27 @@ class RunMetricsExporter {
                 JOIN LATERAL (SELECT id FROM analyses a WHERE a.run_id = r.id ORDER BY a.step DESC, a.created_at DESC
                               LIMIT 1) latest ON true
                 JOIN analysis_modules m ON m.analysis_id = latest.id
-                WHERE r.state IN """ + ACTIVE + " AND m.status = 'ok'")
-                .query((java.sql.ResultSet rs) -> {
-                    int layer = rs.getInt("layer");
-                    String layerLabel = rs.wasNull() ? "none" : Integer.toString(layer);
-                    String type = rs.getString("module_type") == null ? "other" : rs.getString("module_type");
-                    Tags tags = Tags.of("run", rs.getString("id"), "run_name", rs.getString("run_name"), "layer",
-                            layerLabel, "module_type", type, "module", rs.getString("name"));
-                    alphas.add(MultiGauge.Row.of(tags, rs.getDouble("alpha")));
-                    double wd = rs.getDouble("weight_decay");
-                    if (!rs.wasNull()) {
-                        decays.add(MultiGauge.Row.of(tags, wd));
-                    }
-                });
+                WHERE r.state IN """ + ACTIVE + " AND m.status = 'ok'").query((java.sql.ResultSet rs) -> {
+            int layer = rs.getInt("layer");
+            String layerLabel = rs.wasNull() ? "none" : Integer.toString(layer);
+            String type = rs.getString("module_type") == null ? "other" : rs.getString("module_type");
+            Tags tags = Tags.of(
+                    "run",
+                    rs.getString("id"),
+                    "run_name",
+                    rs.getString("run_name"),
+                    "layer",
+                    layerLabel,
+                    "module_type",
+                    type,
+                    "module",
+                    rs.getString("name"));
+            alphas.add(MultiGauge.Row.of(tags, rs.getDouble("alpha")));
+            double wd = rs.getDouble("weight_decay");
+            if (!rs.wasNull()) {
+                decays.add(MultiGauge.Row.of(tags, wd));
+            }
+        });
         moduleAlpha.register(alphas, true);
         moduleWeightDecay.register(decays, true);
     }

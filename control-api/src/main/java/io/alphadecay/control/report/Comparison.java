@@ -1,12 +1,12 @@
 package io.alphadecay.control.report;
 
-import io.alphadecay.api.analysis.ModuleType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import io.alphadecay.api.analysis.Analysis;
 import io.alphadecay.api.analysis.DecayAssignment;
+import io.alphadecay.api.analysis.ModuleType;
 import io.alphadecay.api.metric.MetricPoint;
 import io.alphadecay.api.run.Run;
 
@@ -21,9 +21,18 @@ record Comparison(Instant generatedAt, List<RunData> runs, ConfigDiff config) {
      * thinned for the charts, {@code perplexity} is null without validation points, {@code latest} (with modules)
      * null without analyses.
      */
-    record RunData(Run run, String label, List<MetricPoint> valPerplexityCurve, List<MetricPoint> trainLossCurve,
-            Perplexity perplexity, List<Analysis> analyses, Analysis latest, Map<String, ValueStats> alphaByType,
-            DecayAssignment decays, Map<String, String> moduleTypes, Map<String, ValueStats> decayByType) {
+    record RunData(
+            Run run,
+            String label,
+            List<MetricPoint> valPerplexityCurve,
+            List<MetricPoint> trainLossCurve,
+            Perplexity perplexity,
+            List<Analysis> analyses,
+            Analysis latest,
+            Map<String, ValueStats> alphaByType,
+            DecayAssignment decays,
+            Map<String, String> moduleTypes,
+            Map<String, ValueStats> decayByType) {
 
         String policy() {
             return run.config().decay().policy();
@@ -32,7 +41,8 @@ record Comparison(Instant generatedAt, List<RunData> runs, ConfigDiff config) {
         /** α over every module with status ok, whatever its type; only when {@code alphaByType} is not empty. */
         ValueStats alphaOverall() {
             List<Double> all = new java.util.ArrayList<>();
-            latest.modules().stream().filter(m -> "ok".equals(m.status()) && m.alpha() != null)
+            latest.modules().stream()
+                    .filter(m -> "ok".equals(m.status()) && m.alpha() != null)
                     .forEach(m -> all.add(m.alpha()));
             return ValueStats.of(all);
         }

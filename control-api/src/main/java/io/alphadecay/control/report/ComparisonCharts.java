@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.function.Function;
-
 import javax.imageio.ImageIO;
 
 import io.alphadecay.api.analysis.Analysis;
@@ -28,19 +27,32 @@ final class ComparisonCharts {
 
     /** The size of the main chart served as PNG. */
     static final int WIDTH = 960;
+
     static final int HEIGHT = 540;
 
     /** Okabe–Ito colours, told apart with most colour-vision deficiencies; the report's legend uses them too. */
-    static final List<Color> COLORS = List.of(new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73),
-            new Color(0xCC79A7), new Color(0xE69F00), new Color(0x56B4E9), new Color(0x000000), new Color(0x999999));
+    static final List<Color> COLORS = List.of(
+            new Color(0x0072B2),
+            new Color(0xD55E00),
+            new Color(0x009E73),
+            new Color(0xCC79A7),
+            new Color(0xE69F00),
+            new Color(0x56B4E9),
+            new Color(0x000000),
+            new Color(0x999999));
 
-    private ComparisonCharts() {
-    }
+    private ComparisonCharts() {}
 
     /** Validation perplexity against step, or null when no run has a point yet. */
     static byte[] perplexity(Comparison comparison, int width, int height) {
-        return curves(comparison, width, height, "Validation perplexity", "perplexity",
-                Comparison.RunData::valPerplexityCurve, true);
+        return curves(
+                comparison,
+                width,
+                height,
+                "Validation perplexity",
+                "perplexity",
+                Comparison.RunData::valPerplexityCurve,
+                true);
     }
 
     static byte[] trainLoss(Comparison comparison, int width, int height) {
@@ -53,12 +65,15 @@ final class ComparisonCharts {
         boolean any = false;
         for (int i = 0; i < comparison.runs().size(); i++) {
             Comparison.RunData run = comparison.runs().get(i);
-            List<Analysis> ok = run.analyses().stream().filter(a -> a.summary().ok() > 0).toList();
+            List<Analysis> ok =
+                    run.analyses().stream().filter(a -> a.summary().ok() > 0).toList();
             if (ok.isEmpty()) {
                 continue;
             }
             double[] x = ok.stream().mapToDouble(Analysis::step).toArray();
-            double[] y = ok.stream().mapToDouble(a -> a.summary().alphaMax() - a.summary().alphaMin()).toArray();
+            double[] y = ok.stream()
+                    .mapToDouble(a -> a.summary().alphaMax() - a.summary().alphaMin())
+                    .toArray();
             series(chart, run.label(), x, y, i, true);
             any = true;
         }
@@ -80,21 +95,25 @@ final class ComparisonCharts {
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 18));
             int textWidth = g.getFontMetrics().stringWidth(title);
             g.drawString(title, Math.max(10, (width - textWidth) / 2), height / 2);
-        }
-        finally {
+        } finally {
             g.dispose();
         }
         try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             ImageIO.write(image, "png", out);
             return out.toByteArray();
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
     }
 
-    private static byte[] curves(Comparison comparison, int width, int height, String title, String yTitle,
-            Function<Comparison.RunData, List<MetricPoint>> curve, boolean markers) {
+    private static byte[] curves(
+            Comparison comparison,
+            int width,
+            int height,
+            String title,
+            String yTitle,
+            Function<Comparison.RunData, List<MetricPoint>> curve,
+            boolean markers) {
         XYChart chart = chart(width, height, title, yTitle);
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
@@ -123,10 +142,18 @@ final class ComparisonCharts {
     }
 
     private static XYChart chart(int width, int height, String title, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle("step")
-                .yAxisTitle(yTitle).build();
-        chart.getStyler().setChartBackgroundColor(Color.WHITE).setLegendPosition(Styler.LegendPosition.InsideNE)
-                .setLegendBorderColor(new Color(0xCCCCCC)).setAntiAlias(true);
+        XYChart chart = new XYChartBuilder()
+                .width(width)
+                .height(height)
+                .title(title)
+                .xAxisTitle("step")
+                .yAxisTitle(yTitle)
+                .build();
+        chart.getStyler()
+                .setChartBackgroundColor(Color.WHITE)
+                .setLegendPosition(Styler.LegendPosition.InsideNE)
+                .setLegendBorderColor(new Color(0xCCCCCC))
+                .setAntiAlias(true);
         chart.getStyler().setPlotBackgroundColor(Color.WHITE).setPlotBorderVisible(false);
         chart.getStyler().setPlotGridLinesColor(new Color(0xE5E5E5));
         chart.getStyler().setMarkerSize(6);
@@ -145,8 +172,7 @@ final class ComparisonCharts {
     private static byte[] encode(XYChart chart) {
         try {
             return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
     }

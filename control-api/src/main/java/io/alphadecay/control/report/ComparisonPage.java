@@ -20,8 +20,8 @@ final class ComparisonPage {
 
     private static final int CHART_WIDTH = 900;
     private static final int CHART_HEIGHT = 450;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
     private static final String STYLE = """
             body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;margin:2em auto;\
             max-width:1100px;padding:0 1em}
@@ -36,20 +36,31 @@ final class ComparisonPage {
             .better{color:#0a7a3a}.worse{color:#b3261e}
             """;
 
-    private ComparisonPage() {
-    }
+    private ComparisonPage() {}
 
     static String render(Comparison c) {
         StringBuilder out = new StringBuilder(64 * 1024);
         List<Comparison.RunData> runs = c.runs();
-        String title = "Comparison: " + String.join(" vs ", runs.stream().map(Comparison.RunData::label).toList());
+        String title = "Comparison: "
+                + String.join(
+                        " vs ", runs.stream().map(Comparison.RunData::label).toList());
         out.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>").append(esc(title)).append("</title><style>").append(STYLE).append("</style>")
-                .append("</head><body>\n<h1>").append(esc(title)).append("</h1>\n")
-                .append("<p class=\"muted\">Generated <time id=\"generated\" datetime=\"").append(c.generatedAt())
-                .append("\">").append(TIME.format(c.generatedAt())).append("</time> by the alphadecay control-api. ")
-                .append("Differences are against the first run, <strong>").append(esc(runs.get(0).label()))
+                .append("<title>")
+                .append(esc(title))
+                .append("</title><style>")
+                .append(STYLE)
+                .append("</style>")
+                .append("</head><body>\n<h1>")
+                .append(esc(title))
+                .append("</h1>\n")
+                .append("<p class=\"muted\">Generated <time id=\"generated\" datetime=\"")
+                .append(c.generatedAt())
+                .append("\">")
+                .append(TIME.format(c.generatedAt()))
+                .append("</time> by the alphadecay control-api. ")
+                .append("Differences are against the first run, <strong>")
+                .append(esc(runs.get(0).label()))
                 .append("</strong>.</p>\n")
                 .append("<nav><a href=\"#runs\">Runs</a><a href=\"#perplexity\">Perplexity</a>")
                 .append("<a href=\"#curves\">Curves</a><a href=\"#config\">Configuration</a>")
@@ -71,15 +82,30 @@ final class ComparisonPage {
         for (int i = 0; i < runs.size(); i++) {
             Comparison.RunData data = runs.get(i);
             Run run = data.run();
-            out.append("<tr data-run=\"").append(run.id()).append("\"><td class=\"name\">").append(swatch(i))
-                    .append(esc(data.label())).append("</td><td class=\"mono id\">").append(run.id())
-                    .append("</td><td class=\"state\">").append(run.state()).append("</td><td class=\"policy\">")
-                    .append(esc(data.policy())).append("</td><td class=\"preset\">").append(esc(run.config().preset()))
-                    .append("</td><td class=\"num seed\">").append(run.config().seed())
-                    .append("</td><td class=\"num steps\">").append(run.progress().step()).append(" / ")
-                    .append(run.progress().totalSteps()).append("</td><td class=\"num tokens\" data-value=\"")
-                    .append(run.progress().tokensSeen()).append("\">")
-                    .append(String.format(Locale.ROOT, "%,d", run.progress().tokensSeen())).append("</td></tr>\n");
+            out.append("<tr data-run=\"")
+                    .append(run.id())
+                    .append("\"><td class=\"name\">")
+                    .append(swatch(i))
+                    .append(esc(data.label()))
+                    .append("</td><td class=\"mono id\">")
+                    .append(run.id())
+                    .append("</td><td class=\"state\">")
+                    .append(run.state())
+                    .append("</td><td class=\"policy\">")
+                    .append(esc(data.policy()))
+                    .append("</td><td class=\"preset\">")
+                    .append(esc(run.config().preset()))
+                    .append("</td><td class=\"num seed\">")
+                    .append(run.config().seed())
+                    .append("</td><td class=\"num steps\">")
+                    .append(run.progress().step())
+                    .append(" / ")
+                    .append(run.progress().totalSteps())
+                    .append("</td><td class=\"num tokens\" data-value=\"")
+                    .append(run.progress().tokensSeen())
+                    .append("\">")
+                    .append(String.format(Locale.ROOT, "%,d", run.progress().tokensSeen()))
+                    .append("</td></tr>\n");
         }
         out.append("</tbody></table>\n");
     }
@@ -89,43 +115,61 @@ final class ComparisonPage {
         Comparison.Perplexity reference = first.perplexity();
         out.append("<h2 id=\"perplexity\">Validation perplexity</h2>\n<table id=\"perplexity-table\"><thead><tr>")
                 .append("<th>Run</th><th>Final</th><th>at step</th><th>Best</th><th>at step</th>")
-                .append("<th>Final − ").append(esc(first.label())).append("</th><th>Best − ")
-                .append(esc(first.label())).append("</th></tr></thead><tbody>\n");
+                .append("<th>Final − ")
+                .append(esc(first.label()))
+                .append("</th><th>Best − ")
+                .append(esc(first.label()))
+                .append("</th></tr></thead><tbody>\n");
         for (int i = 0; i < runs.size(); i++) {
             Comparison.RunData data = runs.get(i);
             Comparison.Perplexity p = data.perplexity();
-            out.append("<tr data-run=\"").append(data.run().id()).append("\"><td>").append(swatch(i))
-                    .append(esc(data.label())).append("</td>");
+            out.append("<tr data-run=\"")
+                    .append(data.run().id())
+                    .append("\"><td>")
+                    .append(swatch(i))
+                    .append(esc(data.label()))
+                    .append("</td>");
             if (p == null) {
                 out.append("<td colspan=\"6\" class=\"no-data\">no data yet</td></tr>\n");
                 continue;
             }
-            out.append(number("final", p.last(), 3)).append("<td class=\"num final-step\">").append(p.lastStep())
-                    .append("</td>").append(number("best", p.best(), 3)).append("<td class=\"num best-step\">")
-                    .append(p.bestStep()).append("</td>");
+            out.append(number("final", p.last(), 3))
+                    .append("<td class=\"num final-step\">")
+                    .append(p.lastStep())
+                    .append("</td>")
+                    .append(number("best", p.best(), 3))
+                    .append("<td class=\"num best-step\">")
+                    .append(p.bestStep())
+                    .append("</td>");
             if (i == 0) {
                 out.append("<td class=\"muted\" colspan=\"2\">reference</td>");
-            }
-            else if (reference == null) {
+            } else if (reference == null) {
                 out.append("<td class=\"no-data\" colspan=\"2\">no data yet for the reference</td>");
-            }
-            else {
+            } else {
                 out.append(difference("delta-final", p.last() - reference.last()))
                         .append(difference("delta-best", p.best() - reference.best()));
             }
             out.append("</tr>\n");
         }
         out.append("</tbody></table>\n<p class=\"muted\">Negative differences mean a lower perplexity than ")
-                .append(esc(first.label())).append(". One seed per run: read them as indications, not results.</p>\n");
+                .append(esc(first.label()))
+                .append(". One seed per run: read them as indications, not results.</p>\n");
     }
 
     private static void curvesSection(StringBuilder out, Comparison c) {
         out.append("<h2 id=\"curves\">Curves</h2>\n");
-        chart(out, "chart-perplexity", "Validation perplexity against step",
+        chart(
+                out,
+                "chart-perplexity",
+                "Validation perplexity against step",
                 ComparisonCharts.perplexity(c, CHART_WIDTH, CHART_HEIGHT));
-        chart(out, "chart-train-loss", "Training loss against step",
+        chart(
+                out,
+                "chart-train-loss",
+                "Training loss against step",
                 ComparisonCharts.trainLoss(c, CHART_WIDTH, CHART_HEIGHT));
-        out.append("<p class=\"muted\">Each curve is thinned evenly to at most ").append(ComparisonService.CURVE_POINTS)
+        out.append("<p class=\"muted\">Each curve is thinned evenly to at most ")
+                .append(ComparisonService.CURVE_POINTS)
                 .append(" points, keeping its first and last.</p>\n");
     }
 
@@ -135,26 +179,36 @@ final class ComparisonPage {
         out.append("<h2 id=\"config\">Configuration differences</h2>\n");
         if (diff.differing().isEmpty()) {
             out.append("<p id=\"config-identical\">The configurations are identical (apart from the names).</p>\n");
-        }
-        else {
+        } else {
             out.append("<table id=\"config-diff\"><thead><tr><th>Key</th>");
             runs.forEach(r -> out.append("<th>").append(esc(r.label())).append("</th>"));
             out.append("</tr></thead><tbody>\n");
             diff.differing().forEach((key, values) -> {
-                out.append("<tr data-key=\"").append(esc(key)).append("\"><th class=\"mono\">").append(esc(key))
+                out.append("<tr data-key=\"")
+                        .append(esc(key))
+                        .append("\"><th class=\"mono\">")
+                        .append(esc(key))
                         .append("</th>");
-                values.forEach(v -> out.append(v == null ? "<td class=\"no-data\">(not set)</td>"
-                        : "<td class=\"mono\">" + esc(v) + "</td>"));
+                values.forEach(v -> out.append(
+                        v == null ? "<td class=\"no-data\">(not set)</td>" : "<td class=\"mono\">" + esc(v) + "</td>"));
                 out.append("</tr>\n");
             });
             out.append("</tbody></table>\n");
         }
-        out.append("<p id=\"config-shared-count\" data-value=\"").append(diff.shared().size()).append("\">")
-                .append(diff.shared().size()).append(" keys have the same value in every run.</p>\n")
+        out.append("<p id=\"config-shared-count\" data-value=\"")
+                .append(diff.shared().size())
+                .append("\">")
+                .append(diff.shared().size())
+                .append(" keys have the same value in every run.</p>\n")
                 .append("<details id=\"config-shared\"><summary>Shared values</summary><table><tbody>\n");
-        diff.shared().forEach((key, value) -> out.append("<tr data-key=\"").append(esc(key))
-                .append("\"><th class=\"mono\">").append(esc(key)).append("</th><td class=\"mono\">").append(esc(value))
-                .append("</td></tr>\n"));
+        diff.shared()
+                .forEach((key, value) -> out.append("<tr data-key=\"")
+                        .append(esc(key))
+                        .append("\"><th class=\"mono\">")
+                        .append(esc(key))
+                        .append("</th><td class=\"mono\">")
+                        .append(esc(value))
+                        .append("</td></tr>\n"));
         out.append("</tbody></table></details>\n");
     }
 
@@ -165,20 +219,36 @@ final class ComparisonPage {
             Comparison.RunData data = runs.get(i);
             out.append("<h3>").append(swatch(i)).append(esc(data.label())).append("</h3>\n");
             if (data.latest() == null || data.alphaByType().isEmpty()) {
-                out.append("<p class=\"no-data alpha\" data-run=\"").append(data.run().id())
+                out.append("<p class=\"no-data alpha\" data-run=\"")
+                        .append(data.run().id())
                         .append("\">no data yet</p>\n");
                 continue;
             }
-            out.append("<p class=\"muted\">Analysis at step ").append(data.latest().step()).append(" (")
-                    .append(esc(data.latest().estimator())).append(").</p>\n");
+            out.append("<p class=\"muted\">Analysis at step ")
+                    .append(data.latest().step())
+                    .append(" (")
+                    .append(esc(data.latest().estimator()))
+                    .append(").</p>\n");
             statsTable(out, "alpha", data, data.alphaByType(), "α", 4);
             ValueStats all = data.alphaOverall();
-            out.append("<p class=\"alpha-spread\" data-run=\"").append(data.run().id()).append("\" data-value=\"")
-                    .append(all.spread()).append("\">α spread over all ").append(all.count()).append(" modules: ")
-                    .append(fmt(all.spread(), 4)).append(" (").append(fmt(all.min(), 4)).append(" to ")
-                    .append(fmt(all.max(), 4)).append(").</p>\n");
+            out.append("<p class=\"alpha-spread\" data-run=\"")
+                    .append(data.run().id())
+                    .append("\" data-value=\"")
+                    .append(all.spread())
+                    .append("\">α spread over all ")
+                    .append(all.count())
+                    .append(" modules: ")
+                    .append(fmt(all.spread(), 4))
+                    .append(" (")
+                    .append(fmt(all.min(), 4))
+                    .append(" to ")
+                    .append(fmt(all.max(), 4))
+                    .append(").</p>\n");
         }
-        chart(out, "chart-alpha-spread", "α spread over analysis steps",
+        chart(
+                out,
+                "chart-alpha-spread",
+                "α spread over analysis steps",
                 ComparisonCharts.alphaSpread(new Comparison(null, runs, null), CHART_WIDTH, CHART_HEIGHT));
     }
 
@@ -189,58 +259,111 @@ final class ComparisonPage {
         for (int i = 0; i < runs.size(); i++) {
             Comparison.RunData data = runs.get(i);
             DecayAssignment decays = data.decays();
-            out.append("<h3>").append(swatch(i)).append(esc(data.label())).append("</h3>\n<p>Policy <code>")
-                    .append(esc(decays.policy())).append("</code>, default weight decay <span class=\"default-decay\" ")
-                    .append("data-value=\"").append(decays.defaultWeightDecay()).append("\">")
-                    .append(fmt(decays.defaultWeightDecay(), 4)).append("</span>")
+            out.append("<h3>")
+                    .append(swatch(i))
+                    .append(esc(data.label()))
+                    .append("</h3>\n<p>Policy <code>")
+                    .append(esc(decays.policy()))
+                    .append("</code>, default weight decay <span class=\"default-decay\" ")
+                    .append("data-value=\"")
+                    .append(decays.defaultWeightDecay())
+                    .append("\">")
+                    .append(fmt(decays.defaultWeightDecay(), 4))
+                    .append("</span>")
                     .append(decays.step() == null ? "" : ", from the analysis at step " + decays.step())
                     .append(".</p>\n");
             if (decays.modules().isEmpty()) {
-                out.append("<p class=\"no-data decay\" data-run=\"").append(data.run().id()).append("\">")
-                        .append("alphadecay".equals(decays.policy()) ? "no data yet: every parameter uses the default"
-                                : "no per-module decays: every parameter uses the default")
+                out.append("<p class=\"no-data decay\" data-run=\"")
+                        .append(data.run().id())
+                        .append("\">")
+                        .append(
+                                "alphadecay".equals(decays.policy())
+                                        ? "no data yet: every parameter uses the default"
+                                        : "no per-module decays: every parameter uses the default")
                         .append("</p>\n");
                 continue;
             }
             statsTable(out, "decay", data, data.decayByType(), "weight decay", 5);
-            out.append("<details class=\"decay-modules\" data-run=\"").append(data.run().id()).append("\"><summary>")
-                    .append(decays.modules().size()).append(" modules</summary><table><thead><tr><th>Parameter</th>")
+            out.append("<details class=\"decay-modules\" data-run=\"")
+                    .append(data.run().id())
+                    .append("\"><summary>")
+                    .append(decays.modules().size())
+                    .append(" modules</summary><table><thead><tr><th>Parameter</th>")
                     .append("<th>Type</th><th>Weight decay</th><th>Source</th></tr></thead><tbody>\n");
             for (DecayAssignment.Entry entry : decays.modules()) {
-                out.append("<tr data-module=\"").append(esc(entry.name())).append("\"><td class=\"mono\">")
-                        .append(esc(entry.name())).append("</td><td>").append(esc(data.moduleTypes().get(entry.name())))
-                        .append("</td>").append(number("wd", entry.weightDecay(), 5)).append("<td class=\"source\">")
-                        .append(esc(entry.source())).append("</td></tr>\n");
+                out.append("<tr data-module=\"")
+                        .append(esc(entry.name()))
+                        .append("\"><td class=\"mono\">")
+                        .append(esc(entry.name()))
+                        .append("</td><td>")
+                        .append(esc(data.moduleTypes().get(entry.name())))
+                        .append("</td>")
+                        .append(number("wd", entry.weightDecay(), 5))
+                        .append("<td class=\"source\">")
+                        .append(esc(entry.source()))
+                        .append("</td></tr>\n");
             }
             out.append("</tbody></table></details>\n");
         }
     }
 
-    private static void statsTable(StringBuilder out, String kind, Comparison.RunData data,
-            Map<String, ValueStats> stats, String what, int decimals) {
-        out.append("<table class=\"").append(kind).append("\" data-run=\"").append(data.run().id())
-                .append("\"><thead><tr><th>Type</th><th>Modules</th><th>Mean ").append(what).append("</th><th>Min</th>")
+    private static void statsTable(
+            StringBuilder out,
+            String kind,
+            Comparison.RunData data,
+            Map<String, ValueStats> stats,
+            String what,
+            int decimals) {
+        out.append("<table class=\"")
+                .append(kind)
+                .append("\" data-run=\"")
+                .append(data.run().id())
+                .append("\"><thead><tr><th>Type</th><th>Modules</th><th>Mean ")
+                .append(what)
+                .append("</th><th>Min</th>")
                 .append("<th>Max</th><th>Spread</th></tr></thead><tbody>\n");
-        stats.forEach((type, s) -> out.append("<tr data-type=\"").append(esc(type)).append("\"><td>").append(esc(type))
-                .append("</td><td class=\"num count\">").append(s.count()).append("</td>")
-                .append(number("mean", s.mean(), decimals)).append(number("min", s.min(), decimals))
-                .append(number("max", s.max(), decimals)).append(number("spread", s.spread(), decimals))
+        stats.forEach((type, s) -> out.append("<tr data-type=\"")
+                .append(esc(type))
+                .append("\"><td>")
+                .append(esc(type))
+                .append("</td><td class=\"num count\">")
+                .append(s.count())
+                .append("</td>")
+                .append(number("mean", s.mean(), decimals))
+                .append(number("min", s.min(), decimals))
+                .append(number("max", s.max(), decimals))
+                .append(number("spread", s.spread(), decimals))
                 .append("</tr>\n"));
         out.append("</tbody></table>\n");
     }
 
     private static void chart(StringBuilder out, String id, String alt, byte[] png) {
         if (png == null) {
-            out.append("<p class=\"no-data\" id=\"").append(id).append("\">").append(esc(alt)).append(": no data yet</p>\n");
+            out.append("<p class=\"no-data\" id=\"")
+                    .append(id)
+                    .append("\">")
+                    .append(esc(alt))
+                    .append(": no data yet</p>\n");
             return;
         }
-        out.append("<figure><img id=\"").append(id).append("\" alt=\"").append(esc(alt)).append("\" width=\"")
-                .append(CHART_WIDTH).append("\" height=\"").append(CHART_HEIGHT).append("\" src=\"data:image/png;base64,")
-                .append(Base64.getEncoder().encodeToString(png)).append("\"></figure>\n");
+        out.append("<figure><img id=\"")
+                .append(id)
+                .append("\" alt=\"")
+                .append(esc(alt))
+                .append("\" width=\"")
+                .append(CHART_WIDTH)
+                .append("\" height=\"")
+                .append(CHART_HEIGHT)
+                .append("\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(png))
+                .append("\"></figure>\n");
     }
 
     private static String swatch(int index) {
-        int rgb = ComparisonCharts.COLORS.get(index % ComparisonCharts.COLORS.size()).getRGB() & 0xFFFFFF;
+        int rgb = ComparisonCharts.COLORS
+                        .get(index % ComparisonCharts.COLORS.size())
+                        .getRGB()
+                & 0xFFFFFF;
         return String.format(Locale.ROOT, "<span class=\"swatch\" style=\"background:#%06x\"></span>", rgb);
     }
 

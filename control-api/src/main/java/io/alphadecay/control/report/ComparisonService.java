@@ -1,6 +1,5 @@
 package io.alphadecay.control.report;
 
-import io.alphadecay.api.model.LlamaModules;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,16 +7,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.alphadecay.api.analysis.Analysis;
-import io.alphadecay.control.analysis.AnalysisService;
 import io.alphadecay.api.analysis.DecayAssignment;
 import io.alphadecay.api.analysis.ModuleAnalysis;
 import io.alphadecay.api.metric.MetricPoint;
-import io.alphadecay.control.metric.MetricService;
+import io.alphadecay.api.model.LlamaModules;
 import io.alphadecay.api.run.Run;
+import io.alphadecay.control.analysis.AnalysisService;
+import io.alphadecay.control.metric.MetricService;
 import io.alphadecay.control.run.RunService;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
@@ -50,7 +48,9 @@ class ComparisonService {
         for (int i = 0; i < found.size(); i++) {
             data.add(gather(found.get(i), labels.get(i)));
         }
-        List<JsonNode> configs = found.stream().map(run -> (JsonNode) json.valueToTree(run.config())).toList();
+        List<JsonNode> configs = found.stream()
+                .map(run -> (JsonNode) json.valueToTree(run.config()))
+                .toList();
         return new Comparison(Instant.now(), data, ConfigDiff.of(configs));
     }
 
@@ -60,8 +60,18 @@ class ComparisonService {
         List<String> labels = labels(found);
         List<Comparison.RunData> data = new ArrayList<>();
         for (int i = 0; i < found.size(); i++) {
-            data.add(new Comparison.RunData(found.get(i), labels.get(i), curve(found.get(i), "val_perplexity"),
-                    List.of(), null, List.of(), null, Map.of(), null, Map.of(), Map.of()));
+            data.add(new Comparison.RunData(
+                    found.get(i),
+                    labels.get(i),
+                    curve(found.get(i), "val_perplexity"),
+                    List.of(),
+                    null,
+                    List.of(),
+                    null,
+                    Map.of(),
+                    null,
+                    Map.of(),
+                    Map.of()));
         }
         return new Comparison(Instant.now(), data, null);
     }
@@ -70,8 +80,11 @@ class ComparisonService {
     private static List<String> labels(List<Run> found) {
         Map<String, Integer> names = new HashMap<>();
         found.forEach(run -> names.merge(run.name(), 1, Integer::sum));
-        return found.stream().map(run -> names.get(run.name()) > 1
-                ? run.name() + " · " + run.id().toString().substring(0, 8) : run.name()).toList();
+        return found.stream()
+                .map(run -> names.get(run.name()) > 1
+                        ? run.name() + " · " + run.id().toString().substring(0, 8)
+                        : run.name())
+                .toList();
     }
 
     private Comparison.RunData gather(Run run, String label) {
@@ -79,7 +92,9 @@ class ComparisonService {
         // Every validation point for the numbers (evaluations are sparse); thinned curves for the charts.
         List<MetricPoint> validation = metrics.read(id, "val_perplexity", null, null, null);
         List<Analysis> summaries = analyses.list(id, false);
-        Analysis latest = summaries.isEmpty() ? null : analyses.get(id, summaries.get(summaries.size() - 1).id());
+        Analysis latest = summaries.isEmpty()
+                ? null
+                : analyses.get(id, summaries.get(summaries.size() - 1).id());
         Map<String, String> types = new HashMap<>();
         Map<String, List<Double>> alphas = new LinkedHashMap<>();
         if (latest != null) {
@@ -97,8 +112,17 @@ class ComparisonService {
             String type = types.computeIfAbsent(entry.name(), name -> typeOf(name, null));
             decaysByType.computeIfAbsent(type, k -> new ArrayList<>()).add(entry.weightDecay());
         }
-        return new Comparison.RunData(run, label, curve(run, "val_perplexity"), curve(run, "train_loss"),
-                Comparison.Perplexity.of(validation), summaries, latest, statsByType(alphas), decays, types,
+        return new Comparison.RunData(
+                run,
+                label,
+                curve(run, "val_perplexity"),
+                curve(run, "train_loss"),
+                Comparison.Perplexity.of(validation),
+                summaries,
+                latest,
+                statsByType(alphas),
+                decays,
+                types,
                 statsByType(decaysByType));
     }
 

@@ -20,7 +20,8 @@ record ConfigDiff(Map<String, List<String>> differing, Map<String, String> share
     private static final String IGNORED = "name";
 
     static ConfigDiff of(List<JsonNode> configs) {
-        List<Map<String, String>> flat = configs.stream().map(ConfigDiff::flatten).toList();
+        List<Map<String, String>> flat =
+                configs.stream().map(ConfigDiff::flatten).toList();
         TreeSet<String> keys = new TreeSet<>();
         flat.forEach(f -> keys.addAll(f.keySet()));
         keys.remove(IGNORED);
@@ -31,8 +32,7 @@ record ConfigDiff(Map<String, List<String>> differing, Map<String, String> share
             flat.forEach(f -> values.add(f.get(key)));
             if (values.stream().allMatch(v -> v != null && Objects.equals(v, values.get(0)))) {
                 shared.put(key, values.get(0));
-            }
-            else {
+            } else {
                 differing.put(key, values);
             }
         }
@@ -47,15 +47,14 @@ record ConfigDiff(Map<String, List<String>> differing, Map<String, String> share
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> flat) {
         if (node.isObject()) {
-            node.properties().forEach(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(),
-                    e.getValue(), flat));
-        }
-        else if (node.isArray()) {
+            node.properties()
+                    .forEach(e ->
+                            flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), flat));
+        } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 flatten(prefix + "[" + i + "]", node.get(i), flat);
             }
-        }
-        else if (!prefix.isEmpty()) {
+        } else if (!prefix.isEmpty()) {
             flat.put(prefix, node.isString() ? node.asString() : node.toString());
         }
     }

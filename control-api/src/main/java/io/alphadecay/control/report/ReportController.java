@@ -27,8 +27,8 @@ class ReportController {
 
     static final int MIN_RUNS = 2;
     static final int MAX_RUNS = 8;
-    private static final Pattern UUID_TEXT = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     /** The page needs nothing from anywhere: a browser enforcing this blocks any reference that slipped in. */
     private static final String POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
             + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -42,8 +42,10 @@ class ReportController {
     @GetMapping(path = "/compare", produces = MediaType.TEXT_HTML_VALUE)
     ResponseEntity<byte[]> compare(@RequestParam String runs) {
         String html = ComparisonPage.render(comparisons.compare(parse(runs)));
-        return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
-                .cacheControl(CacheControl.noStore()).header("Content-Security-Policy", POLICY)
+        return ResponseEntity.ok()
+                .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
+                .cacheControl(CacheControl.noStore())
+                .header("Content-Security-Policy", POLICY)
                 .body(html.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -52,18 +54,22 @@ class ReportController {
         Comparison comparison = comparisons.perplexityCurves(parse(runs));
         byte[] png = ComparisonCharts.perplexity(comparison, ComparisonCharts.WIDTH, ComparisonCharts.HEIGHT);
         if (png == null) {
-            png = ComparisonCharts.placeholder("Validation perplexity: no data yet", ComparisonCharts.WIDTH,
-                    ComparisonCharts.HEIGHT);
+            png = ComparisonCharts.placeholder(
+                    "Validation perplexity: no data yet", ComparisonCharts.WIDTH, ComparisonCharts.HEIGHT);
         }
-        return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).cacheControl(CacheControl.noStore()).body(png);
+        return ResponseEntity.ok()
+                .contentType(MediaType.IMAGE_PNG)
+                .cacheControl(CacheControl.noStore())
+                .body(png);
     }
 
     /** Run ids separated by commas (or the parameter repeated), each once, 2 to 8 of them, in report order. */
     static List<UUID> parse(String runs) {
         String[] parts = runs.split(",", -1);
         if (parts.length < MIN_RUNS || parts.length > MAX_RUNS) {
-            throw ApiException.invalid("runs", "must list " + MIN_RUNS + " to " + MAX_RUNS
-                    + " run ids separated by commas, got " + parts.length);
+            throw ApiException.invalid(
+                    "runs",
+                    "must list " + MIN_RUNS + " to " + MAX_RUNS + " run ids separated by commas, got " + parts.length);
         }
         List<UUID> ids = new ArrayList<>();
         Set<UUID> seen = new HashSet<>();

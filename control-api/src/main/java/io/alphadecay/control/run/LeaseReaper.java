@@ -17,15 +17,16 @@ class LeaseReaper {
         this.runs = runs;
     }
 
-    @Scheduled(fixedDelayString = "${alphadecay.leases.reaper-interval:5s}", initialDelayString = "${alphadecay.leases.reaper-interval:5s}")
+    @Scheduled(
+            fixedDelayString = "${alphadecay.leases.reaper-interval:5s}",
+            initialDelayString = "${alphadecay.leases.reaper-interval:5s}")
     void reap() {
         try {
             int reaped = runs.reapExpiredLeases();
             if (reaped > 0) {
                 log.info("Reaped {} run(s) whose lease expired", reaped);
             }
-        }
-        catch (RuntimeException ex) {
+        } catch (RuntimeException ex) {
             log.warn("Lease reaping failed; will retry: {}", ex.getMessage());
         }
     }

@@ -1,17 +1,16 @@
 package io.alphadecay.control.run;
 
-import io.alphadecay.api.run.Run;
-import io.alphadecay.api.run.RunEvent;
-import io.alphadecay.api.run.RunRequests;
-import io.alphadecay.api.run.RunState;
-import io.alphadecay.api.run.RunConfig;
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.alphadecay.control.config.AlphadecayProperties;
+import io.alphadecay.api.run.Run;
+import io.alphadecay.api.run.RunConfig;
+import io.alphadecay.api.run.RunEvent;
+import io.alphadecay.api.run.RunRequests;
+import io.alphadecay.api.run.RunState;
 import io.alphadecay.common.web.ApiException;
+import io.alphadecay.control.config.AlphadecayProperties;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -43,7 +42,8 @@ class RunController {
     }
 
     @PostMapping("/runs")
-    ResponseEntity<Run> create(@Valid @RequestBody RunConfig config,
+    ResponseEntity<Run> create(
+            @Valid @RequestBody RunConfig config,
             @RequestHeader(name = "Idempotency-Key", required = false) @Size(max = 200) String idempotencyKey) {
         if (idempotencyKey != null && idempotencyKey.isBlank()) {
             throw ApiException.invalid("Idempotency-Key", "must not be blank");
@@ -52,11 +52,13 @@ class RunController {
         if (!result.created()) {
             return ResponseEntity.ok(result.run());
         }
-        return ResponseEntity.created(URI.create("/api/v1/runs/" + result.run().id())).body(result.run());
+        return ResponseEntity.created(URI.create("/api/v1/runs/" + result.run().id()))
+                .body(result.run());
     }
 
     @GetMapping("/runs")
-    RunRequests.Page list(@RequestParam(required = false) RunState state,
+    RunRequests.Page list(
+            @RequestParam(required = false) RunState state,
             @RequestParam(required = false) @Size(max = 200) String name,
             @RequestParam(required = false) @Size(max = 100) String cursor,
             @RequestParam(defaultValue = "50") @Min(1) int limit) {
@@ -78,7 +80,9 @@ class RunController {
 
     @PostMapping("/runs:claim")
     ResponseEntity<Run> claim(@Valid @RequestBody RunRequests.Claim body) {
-        return runs.claim(body).map(ResponseEntity::ok).orElseGet(() -> ResponseEntity.noContent().build());
+        return runs.claim(body)
+                .map(ResponseEntity::ok)
+                .orElseGet(() -> ResponseEntity.noContent().build());
     }
 
     @PostMapping("/runs/{id}/heartbeat")
@@ -92,7 +96,9 @@ class RunController {
     }
 
     @GetMapping("/runs/{id}/events")
-    RunRequests.EventList events(@PathVariable UUID id, @RequestParam(defaultValue = "0") @Min(0) long after,
+    RunRequests.EventList events(
+            @PathVariable UUID id,
+            @RequestParam(defaultValue = "0") @Min(0) long after,
             @RequestParam(defaultValue = "500") @Min(1) @Max(5000) int limit) {
         runs.requireExists(id);
         return new RunRequests.EventList(events.list(id, after, limit));

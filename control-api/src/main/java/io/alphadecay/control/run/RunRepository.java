@@ -1,8 +1,5 @@
 package io.alphadecay.control.run;
 
-import io.alphadecay.api.run.Run;
-import io.alphadecay.api.run.RunState;
-import io.alphadecay.api.run.RunConfig;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -13,6 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.alphadecay.api.run.Run;
+import io.alphadecay.api.run.RunConfig;
+import io.alphadecay.api.run.RunState;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -23,10 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class RunRepository {
 
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
-    private static final String COLUMNS = "id, seq, name, config, provenance, state, failure_reason, step, total_steps, "
-            + "tokens_seen, eta_seconds, attempt, lease_owner, lease_expires_at, created_at, updated_at, started_at, finished_at";
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+    private static final String COLUMNS =
+            "id, seq, name, config, provenance, state, failure_reason, step, total_steps, "
+                    + "tokens_seen, eta_seconds, attempt, lease_owner, lease_expires_at, created_at, updated_at, started_at, finished_at";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -39,39 +39,57 @@ class RunRepository {
     }
 
     /** A run with its position in the stable listing order. */
-    record StoredRun(Run run, long seq) {
-    }
+    record StoredRun(Run run, long seq) {}
 
-    StoredRun insert(UUID id, RunConfig config, String configSha256, String idempotencyKey, Map<String, Object> provenance) {
-        return jdbc.sql("INSERT INTO runs (id, name, config, config_sha256, idempotency_key, provenance, state, total_steps) "
-                + "VALUES (:id, :name, :config::jsonb, :sha, :key, :provenance::jsonb, 'QUEUED', :steps) "
-                + "ON CONFLICT (idempotency_key) DO NOTHING RETURNING " + COLUMNS)
-                .param("id", id).param("name", config.name()).param("config", json.writeValueAsString(config))
-                .param("sha", configSha256).param("key", idempotencyKey)
-                .param("provenance", json.writeValueAsString(provenance)).param("steps", config.steps())
-                .query(mapper).optional().orElse(null);
+    StoredRun insert(
+            UUID id, RunConfig config, String configSha256, String idempotencyKey, Map<String, Object> provenance) {
+        return jdbc.sql(
+                        "INSERT INTO runs (id, name, config, config_sha256, idempotency_key, provenance, state, total_steps) "
+                                + "VALUES (:id, :name, :config::jsonb, :sha, :key, :provenance::jsonb, 'QUEUED', :steps) "
+                                + "ON CONFLICT (idempotency_key) DO NOTHING RETURNING " + COLUMNS)
+                .param("id", id)
+                .param("name", config.name())
+                .param("config", json.writeValueAsString(config))
+                .param("sha", configSha256)
+                .param("key", idempotencyKey)
+                .param("provenance", json.writeValueAsString(provenance))
+                .param("steps", config.steps())
+                .query(mapper)
+                .optional()
+                .orElse(null);
     }
 
     Optional<StoredRunWithHash> findByIdempotencyKey(String key) {
-        return jdbc.sql("SELECT " + COLUMNS + ", config_sha256 FROM runs WHERE idempotency_key = :key").param("key", key)
-                .query((rs, n) -> new StoredRunWithHash(map(rs, n), rs.getString("config_sha256"))).optional();
+        return jdbc.sql("SELECT " + COLUMNS + ", config_sha256 FROM runs WHERE idempotency_key = :key")
+                .param("key", key)
+                .query((rs, n) -> new StoredRunWithHash(map(rs, n), rs.getString("config_sha256")))
+                .optional();
     }
 
-    record StoredRunWithHash(StoredRun stored, String configSha256) {
-    }
+    record StoredRunWithHash(StoredRun stored, String configSha256) {}
 
     Optional<Run> find(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM runs WHERE id = :id").param("id", id).query(mapper).optional()
+        return jdbc.sql("SELECT " + COLUMNS + " FROM runs WHERE id = :id")
+                .param("id", id)
+                .query(mapper)
+                .optional()
                 .map(StoredRun::run);
     }
 
     Optional<Run> lock(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM runs WHERE id = :id FOR UPDATE").param("id", id).query(mapper)
-                .optional().map(StoredRun::run);
+        return jdbc.sql("SELECT " + COLUMNS + " FROM runs WHERE id = :id FOR UPDATE")
+                .param("id", id)
+                .query(mapper)
+                .optional()
+                .map(StoredRun::run);
     }
 
     boolean exists(UUID id) {
-        return jdbc.sql("SELECT count(*) FROM runs WHERE id = :id").param("id", id).query(Long.class).single() > 0;
+        return jdbc.sql("SELECT count(*) FROM runs WHERE id = :id")
+                        .param("id", id)
+                        .query(Long.class)
+                        .single()
+                > 0;
     }
 
     /** Newest first; {@code beforeSeq} is the cursor. */
@@ -98,32 +116,44 @@ class RunRepository {
     /** Takes the oldest queued run; SKIP LOCKED lets racing workers each get a different one. */
     Optional<Run> claimOldestQueued(String workerId, Duration ttl, Map<String, String> provenance) {
         return jdbc.sql("UPDATE runs SET state = 'RUNNING', lease_owner = :worker, "
-                + "lease_expires_at = now() + make_interval(secs => :ttl), started_at = coalesce(started_at, now()), "
-                + "updated_at = now(), provenance = provenance || :provenance::jsonb "
-                + "WHERE id = (SELECT id FROM runs WHERE state = 'QUEUED' ORDER BY seq FOR UPDATE SKIP LOCKED LIMIT 1) "
-                + "RETURNING " + COLUMNS)
-                .param("worker", workerId).param("ttl", ttl.toMillis() / 1000.0)
+                        + "lease_expires_at = now() + make_interval(secs => :ttl), started_at = coalesce(started_at, now()), "
+                        + "updated_at = now(), provenance = provenance || :provenance::jsonb "
+                        + "WHERE id = (SELECT id FROM runs WHERE state = 'QUEUED' ORDER BY seq FOR UPDATE SKIP LOCKED LIMIT 1) "
+                        + "RETURNING " + COLUMNS)
+                .param("worker", workerId)
+                .param("ttl", ttl.toMillis() / 1000.0)
                 .param("provenance", json.writeValueAsString(provenance == null ? Map.of() : provenance))
-                .query(mapper).optional().map(StoredRun::run);
+                .query(mapper)
+                .optional()
+                .map(StoredRun::run);
     }
 
     void renewLease(UUID id, Duration ttl, Long step, Long tokensSeen, Double etaSeconds) {
-        jdbc.sql("UPDATE runs SET lease_expires_at = now() + make_interval(secs => :ttl), step = coalesce(:step, step), "
-                + "tokens_seen = coalesce(:tokens, tokens_seen), eta_seconds = coalesce(:eta, eta_seconds), "
-                + "updated_at = now() WHERE id = :id")
-                .param("ttl", ttl.toMillis() / 1000.0).param("step", step).param("tokens", tokensSeen)
-                .param("eta", etaSeconds).param("id", id).update();
+        jdbc.sql(
+                        "UPDATE runs SET lease_expires_at = now() + make_interval(secs => :ttl), step = coalesce(:step, step), "
+                                + "tokens_seen = coalesce(:tokens, tokens_seen), eta_seconds = coalesce(:eta, eta_seconds), "
+                                + "updated_at = now() WHERE id = :id")
+                .param("ttl", ttl.toMillis() / 1000.0)
+                .param("step", step)
+                .param("tokens", tokensSeen)
+                .param("eta", etaSeconds)
+                .param("id", id)
+                .update();
     }
 
     void changeState(UUID id, RunState state, String failureReason, Long step) {
         jdbc.sql("UPDATE runs SET state = :state, failure_reason = coalesce(:reason, failure_reason), "
-                + "step = coalesce(:step, step), updated_at = now(), "
-                + "finished_at = CASE WHEN :terminal THEN now() ELSE finished_at END, "
-                + "eta_seconds = CASE WHEN :terminal THEN NULL ELSE eta_seconds END, "
-                + "lease_owner = CASE WHEN :terminal THEN NULL ELSE lease_owner END, "
-                + "lease_expires_at = CASE WHEN :terminal THEN NULL ELSE lease_expires_at END WHERE id = :id")
-                .param("state", state.name()).param("reason", failureReason).param("step", step)
-                .param("terminal", state.terminal()).param("id", id).update();
+                        + "step = coalesce(:step, step), updated_at = now(), "
+                        + "finished_at = CASE WHEN :terminal THEN now() ELSE finished_at END, "
+                        + "eta_seconds = CASE WHEN :terminal THEN NULL ELSE eta_seconds END, "
+                        + "lease_owner = CASE WHEN :terminal THEN NULL ELSE lease_owner END, "
+                        + "lease_expires_at = CASE WHEN :terminal THEN NULL ELSE lease_expires_at END WHERE id = :id")
+                .param("state", state.name())
+                .param("reason", failureReason)
+                .param("step", step)
+                .param("terminal", state.terminal())
+                .param("id", id)
+                .update();
     }
 
     /**
@@ -158,10 +188,9 @@ class RunRepository {
         for (RunState state : RunState.values()) {
             counts.put(state, 0L);
         }
-        jdbc.sql("SELECT state, count(*) AS n FROM runs GROUP BY state")
-                .query((ResultSet rs) -> {
-                    counts.put(RunState.valueOf(rs.getString("state")), rs.getLong("n"));
-                });
+        jdbc.sql("SELECT state, count(*) AS n FROM runs GROUP BY state").query((ResultSet rs) -> {
+            counts.put(RunState.valueOf(rs.getString("state")), rs.getLong("n"));
+        });
         return counts;
     }
 
@@ -171,14 +200,25 @@ class RunRepository {
         double eta = rs.getDouble("eta_seconds");
         Double etaSeconds = rs.wasNull() ? null : eta;
         String owner = rs.getString("lease_owner");
-        Run run = new Run(rs.getObject("id", UUID.class), rs.getString("name"),
-                RunState.valueOf(rs.getString("state")), json.readValue(rs.getString("config"), RunConfig.class),
+        Run run = new Run(
+                rs.getObject("id", UUID.class),
+                rs.getString("name"),
+                RunState.valueOf(rs.getString("state")),
+                json.readValue(rs.getString("config"), RunConfig.class),
                 json.readValue(rs.getString("provenance"), MAP),
-                new Run.Progress(step, total, rs.getLong("tokens_seen"), etaSeconds,
+                new Run.Progress(
+                        step,
+                        total,
+                        rs.getLong("tokens_seen"),
+                        etaSeconds,
                         total == 0 ? 0 : Math.min(1.0, (double) step / total)),
-                rs.getInt("attempt"), owner == null ? null : new Run.Lease(owner, instant(rs, "lease_expires_at")),
-                rs.getString("failure_reason"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                instant(rs, "started_at"), instant(rs, "finished_at"));
+                rs.getInt("attempt"),
+                owner == null ? null : new Run.Lease(owner, instant(rs, "lease_expires_at")),
+                rs.getString("failure_reason"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"),
+                instant(rs, "started_at"),
+                instant(rs, "finished_at"));
         return new StoredRun(run, rs.getLong("seq"));
     }
 

@@ -1,9 +1,5 @@
 package io.alphadecay.control.run;
 
-import io.alphadecay.api.run.Run;
-import io.alphadecay.api.run.RunRequests;
-import io.alphadecay.api.run.RunState;
-import io.alphadecay.api.run.RunConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,12 +11,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import io.alphadecay.control.config.AlphadecayProperties;
-import io.alphadecay.control.run.RunRepository.StoredRun;
+import io.alphadecay.api.run.Run;
+import io.alphadecay.api.run.RunConfig;
+import io.alphadecay.api.run.RunRequests;
+import io.alphadecay.api.run.RunState;
 import io.alphadecay.common.web.ApiException;
 import io.alphadecay.common.web.ProblemType;
-import org.springframework.boot.info.BuildProperties;
+import io.alphadecay.control.config.AlphadecayProperties;
+import io.alphadecay.control.run.RunRepository.StoredRun;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,7 +35,11 @@ public class RunService {
     private final AlphadecayProperties properties;
     private final String version;
 
-    RunService(RunRepository runs, EventLog events, JsonMapper json, AlphadecayProperties properties,
+    RunService(
+            RunRepository runs,
+            EventLog events,
+            JsonMapper json,
+            AlphadecayProperties properties,
             ObjectProvider<BuildProperties> build) {
         this.runs = runs;
         this.events = events;
@@ -46,8 +50,7 @@ public class RunService {
     }
 
     /** The outcome of a create call: the run and whether this call created it. */
-    public record Created(Run run, boolean created) {
-    }
+    public record Created(Run run, boolean created) {}
 
     @Transactional
     public Created create(RunConfig requested, String idempotencyKey) {
@@ -69,14 +72,18 @@ public class RunService {
             // Another request with the same key won the race a moment ago.
             return replay(runs.findByIdempotencyKey(idempotencyKey).orElseThrow(), sha);
         }
-        events.append(stored.run().id(), "created", "Run created and queued", Map.of("preset", config.preset(),
-                "policy", config.decay().policy()));
+        events.append(
+                stored.run().id(),
+                "created",
+                "Run created and queued",
+                Map.of("preset", config.preset(), "policy", config.decay().policy()));
         return new Created(stored.run(), true);
     }
 
     private static Created replay(RunRepository.StoredRunWithHash existing, String sha) {
         if (!existing.configSha256().equals(sha)) {
-            throw new ApiException(ProblemType.IDEMPOTENCY_CONFLICT,
+            throw new ApiException(
+                    ProblemType.IDEMPOTENCY_CONFLICT,
                     "This Idempotency-Key was already used for a run with a different body");
         }
         return new Created(existing.stored().run(), false);
@@ -102,9 +109,11 @@ public class RunService {
 
     @Transactional
     public Optional<Run> claim(RunRequests.Claim request) {
-        Optional<Run> claimed = runs.claimOldestQueued(request.workerId(), properties.leases().ttl(),
-                request.provenance());
-        claimed.ifPresent(run -> events.append(run.id(), "claimed",
+        Optional<Run> claimed =
+                runs.claimOldestQueued(request.workerId(), properties.leases().ttl(), request.provenance());
+        claimed.ifPresent(run -> events.append(
+                run.id(),
+                "claimed",
                 "Claimed by worker " + request.workerId() + " (attempt " + run.attempt() + ")",
                 Map.of("workerId", request.workerId(), "attempt", run.attempt())));
         return claimed;
@@ -122,15 +131,19 @@ public class RunService {
         Run run = lockHeldRun(id, report.workerId());
         RunState next = report.state();
         if (!next.terminal() || !run.state().mayBecome(next)) {
-            throw new ApiException(ProblemType.INVALID_TRANSITION,
-                    "A worker cannot move a run from " + run.state() + " to " + next);
+            throw new ApiException(
+                    ProblemType.INVALID_TRANSITION, "A worker cannot move a run from " + run.state() + " to " + next);
         }
-        if (next == RunState.FAILED && (report.reason() == null || report.reason().isBlank())) {
+        if (next == RunState.FAILED
+                && (report.reason() == null || report.reason().isBlank())) {
             throw ApiException.invalid("reason", "is required when the state is FAILED");
         }
         String reason = next == RunState.FAILED ? report.reason() : null;
         runs.changeState(id, next, reason, report.step());
-        events.append(id, "state", run.state() + " → " + next + (report.reason() == null ? "" : ": " + report.reason()),
+        events.append(
+                id,
+                "state",
+                run.state() + " → " + next + (report.reason() == null ? "" : ": " + report.reason()),
                 Map.of("from", run.state().name(), "to", next.name()));
         return get(id);
     }
@@ -146,14 +159,19 @@ public class RunService {
             }
             case RUNNING -> {
                 runs.changeState(id, RunState.CANCEL_REQUESTED, null, null);
-                events.append(id, "state", "RUNNING → CANCEL_REQUESTED: " + why,
+                events.append(
+                        id,
+                        "state",
+                        "RUNNING → CANCEL_REQUESTED: " + why,
                         Map.of("from", "RUNNING", "to", "CANCEL_REQUESTED"));
             }
             case CANCEL_REQUESTED -> {
                 // Already on its way out; asking again changes nothing.
             }
-            default -> throw new ApiException(ProblemType.INVALID_TRANSITION,
-                    "Run " + id + " is " + run.state() + " and can no longer be cancelled");
+            default ->
+                throw new ApiException(
+                        ProblemType.INVALID_TRANSITION,
+                        "Run " + id + " is " + run.state() + " and can no longer be cancelled");
         }
         return get(id);
     }
@@ -170,15 +188,18 @@ public class RunService {
     private Run lockHeldRun(UUID id, String workerId) {
         Run run = runs.lock(id).orElseThrow(() -> ApiException.notFound("Run " + id));
         if (run.lease() == null || !run.lease().owner().equals(workerId)) {
-            throw new ApiException(ProblemType.LEASE_LOST, "Worker " + workerId + " does not hold the lease on run " + id
-                    + " (state " + run.state() + ")");
+            throw new ApiException(
+                    ProblemType.LEASE_LOST,
+                    "Worker " + workerId + " does not hold the lease on run " + id + " (state " + run.state() + ")");
         }
         return run;
     }
 
     private static String defaultName(RunConfig config) {
         String preset = config.preset() == null ? RunConfig.DEFAULT_PRESET : config.preset();
-        String policy = config.decay() == null || config.decay().policy() == null ? "alphadecay" : config.decay().policy();
+        String policy = config.decay() == null || config.decay().policy() == null
+                ? "alphadecay"
+                : config.decay().policy();
         return preset + "-" + policy;
     }
 
@@ -196,17 +217,16 @@ public class RunService {
                 throw new IllegalArgumentException();
             }
             return Long.parseLong(raw.substring(1));
-        }
-        catch (IllegalArgumentException ex) {
+        } catch (IllegalArgumentException ex) {
             throw ApiException.invalid("cursor", "is not a cursor this API returned");
         }
     }
 
     static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        }
-        catch (NoSuchAlgorithmException ex) {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);
         }
     }

@@ -5,9 +5,9 @@ import io.alphadecay.common.security.StatelessBearerSecurity;
 import io.alphadecay.common.security.Tokens;
 import io.alphadecay.common.web.RequestSizeLimitFilter;
 import io.alphadecay.control.config.AlphadecayProperties;
-import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
@@ -30,8 +30,9 @@ class SecurityConfiguration {
     private static final String SERVICE = "SERVICE";
 
     /** The dashboard's files: exactly these paths, so a new static file is closed until it is listed here. */
-    static final String[] DASHBOARD_ASSETS = { "/", "/index.html", "/app.js", "/charts.js", "/app.css",
-            "/webjars/uplot/**" };
+    static final String[] DASHBOARD_ASSETS = {
+        "/", "/index.html", "/app.js", "/charts.js", "/app.css", "/webjars/uplot/**"
+    };
 
     /**
      * Scripts only from our own origin, nothing inline. Inline styles stay allowed for one reason: the comparison
@@ -43,7 +44,10 @@ class SecurityConfiguration {
 
     @Bean
     Tokens tokens(AlphadecayProperties properties) {
-        return new Tokens(properties.home(), properties.auth().operatorToken(), properties.auth().serviceToken());
+        return new Tokens(
+                properties.home(),
+                properties.auth().operatorToken(),
+                properties.auth().serviceToken());
     }
 
     @Bean
@@ -57,18 +61,32 @@ class SecurityConfiguration {
                 .headers(headers -> headers.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
                         new OrRequestMatcher(page("/"), page("/index.html")),
                         new StaticHeadersWriter("Content-Security-Policy", CONTENT_SECURITY_POLICY))))
-                .authorizeHttpRequests(auth -> auth
-                        .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**").permitAll()
-                        .requestMatchers(HttpMethod.GET, DASHBOARD_ASSETS).permitAll()
-                        .requestMatchers("/error").permitAll()
-                        .requestMatchers(HttpMethod.POST, "/api/v1/runs", "/api/v1/runs/*/cancel").hasRole(OPERATOR)
-                        .requestMatchers(HttpMethod.PUT, "/api/v1/runs/*/decay-overrides").hasRole(OPERATOR)
-                        .requestMatchers(HttpMethod.POST, "/api/v1/runs:claim", "/api/v1/runs/*/heartbeat",
-                                "/api/v1/runs/*/state", "/api/v1/runs/*/metrics", "/api/v1/runs/*/checkpoints",
-                                "/api/v1/runs/*/analyses").hasRole(SERVICE)
-                        .requestMatchers(HttpMethod.POST, "/api/v1/runs/*/events").hasAnyRole(OPERATOR, SERVICE)
-                        .requestMatchers(HttpMethod.GET, "/**").hasAnyRole(OPERATOR, SERVICE)
-                        .anyRequest().hasAnyRole(OPERATOR, SERVICE));
+                .authorizeHttpRequests(
+                        auth -> auth.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
+                                .permitAll()
+                                .requestMatchers(HttpMethod.GET, DASHBOARD_ASSETS)
+                                .permitAll()
+                                .requestMatchers("/error")
+                                .permitAll()
+                                .requestMatchers(HttpMethod.POST, "/api/v1/runs", "/api/v1/runs/*/cancel")
+                                .hasRole(OPERATOR)
+                                .requestMatchers(HttpMethod.PUT, "/api/v1/runs/*/decay-overrides")
+                                .hasRole(OPERATOR)
+                                .requestMatchers(
+                                        HttpMethod.POST,
+                                        "/api/v1/runs:claim",
+                                        "/api/v1/runs/*/heartbeat",
+                                        "/api/v1/runs/*/state",
+                                        "/api/v1/runs/*/metrics",
+                                        "/api/v1/runs/*/checkpoints",
+                                        "/api/v1/runs/*/analyses")
+                                .hasRole(SERVICE)
+                                .requestMatchers(HttpMethod.POST, "/api/v1/runs/*/events")
+                                .hasAnyRole(OPERATOR, SERVICE)
+                                .requestMatchers(HttpMethod.GET, "/**")
+                                .hasAnyRole(OPERATOR, SERVICE)
+                                .anyRequest()
+                                .hasAnyRole(OPERATOR, SERVICE));
         return http.build();
     }
 

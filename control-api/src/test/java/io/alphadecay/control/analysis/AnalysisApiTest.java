@@ -21,17 +21,23 @@ class AnalysisApiTest extends ApiTestBase {
 
     @BeforeEach
     void run() {
-        run = operator.post("/api/v1/runs", Fixtures.tinyRun(uniqueName("analysis"))).json().get("id").asString();
+        run = operator.post("/api/v1/runs", Fixtures.tinyRun(uniqueName("analysis")))
+                .json()
+                .get("id")
+                .asString();
     }
 
     @Test
     void storesAnAnalysisWithEveryModuleFieldAndSummarisesIt() {
-        Api.Response posted = service.post(path("/analyses"), Fixtures.analysis(0, List.of(
-                Fixtures.module(0, "k", 2.5, 0.0667), Fixtures.module(0, "up", 4.0, 0.5))));
+        Api.Response posted = service.post(
+                path("/analyses"),
+                Fixtures.analysis(
+                        0, List.of(Fixtures.module(0, "k", 2.5, 0.0667), Fixtures.module(0, "up", 4.0, 0.5))));
 
         assertThat(posted.status()).isEqualTo(201);
         JsonNode analysis = posted.json();
-        assertThat(posted.header("Location")).endsWith("/analyses/" + analysis.get("id").asLong());
+        assertThat(posted.header("Location"))
+                .endsWith("/analyses/" + analysis.get("id").asLong());
         assertThat(analysis.at("/summary/modules").asInt()).isEqualTo(2);
         assertThat(analysis.at("/summary/alphaMin").asDouble()).isEqualTo(2.5);
         assertThat(analysis.at("/summary/alphaMax").asDouble()).isEqualTo(4.0);
@@ -42,7 +48,8 @@ class AnalysisApiTest extends ApiTestBase {
         assertThat(k.get("stableRank").asDouble()).isEqualTo(10.0);
         assertThat(k.get("weightDecay").asDouble()).isEqualTo(0.0667);
 
-        JsonNode one = operator.get(path("/analyses/" + analysis.get("id").asLong())).json();
+        JsonNode one =
+                operator.get(path("/analyses/" + analysis.get("id").asLong())).json();
         assertThat(one.get("modules")).isEqualTo(analysis.get("modules"));
         assertThat(operator.get(path("/analyses/999999999")).status()).isEqualTo(404);
     }
@@ -56,7 +63,8 @@ class AnalysisApiTest extends ApiTestBase {
         JsonNode list = operator.get(path("/analyses")).json().get("analyses");
         assertThat(list).extracting(a -> a.get("step").asLong()).containsExactly(0L, 500L);
         assertThat(list.get(0).has("modules")).isFalse();
-        JsonNode withModules = operator.get(path("/analyses?includeModules=true")).json().get("analyses");
+        JsonNode withModules =
+                operator.get(path("/analyses?includeModules=true")).json().get("analyses");
         assertThat(withModules.get(1).at("/modules/0/alpha").asDouble()).isEqualTo(3.0);
 
         JsonNode latest = operator.get(path("/analyses/latest")).json();
@@ -66,11 +74,13 @@ class AnalysisApiTest extends ApiTestBase {
 
     @Test
     void reportingTheSameStepAgainReplacesTheEarlierResult() {
-        service.post(path("/analyses"), Fixtures.analysis(100, List.of(Fixtures.module(0, "k", 2.0, 0.1),
-                Fixtures.module(0, "q", 2.2, 0.1))));
+        service.post(
+                path("/analyses"),
+                Fixtures.analysis(100, List.of(Fixtures.module(0, "k", 2.0, 0.1), Fixtures.module(0, "q", 2.2, 0.1))));
         service.post(path("/analyses"), Fixtures.analysis(100, List.of(Fixtures.module(0, "k", 2.4, 0.3))));
 
-        JsonNode list = operator.get(path("/analyses?includeModules=true")).json().get("analyses");
+        JsonNode list =
+                operator.get(path("/analyses?includeModules=true")).json().get("analyses");
         assertThat(list).hasSize(1);
         assertThat(list.get(0).get("modules")).hasSize(1);
         assertThat(list.get(0).at("/modules/0/alpha").asDouble()).isEqualTo(2.4);
@@ -78,8 +88,8 @@ class AnalysisApiTest extends ApiTestBase {
 
     @Test
     void marksTheCheckpointOfTheAnalysedStep() {
-        Api.Response registered = service.post(path("/checkpoints"),
-                Map.of("step", 200, "uri", "file:///ckpt/200", "bytes", 1234, "sha256", SHA));
+        Api.Response registered = service.post(
+                path("/checkpoints"), Map.of("step", 200, "uri", "file:///ckpt/200", "bytes", 1234, "sha256", SHA));
         assertThat(registered.status()).isEqualTo(201);
         assertThat(registered.json().get("state").asString()).isEqualTo("COMMITTED");
 
@@ -103,10 +113,14 @@ class AnalysisApiTest extends ApiTestBase {
         tooSmall.put("status", "too-small");
         tooSmall.put("alpha", null);
         tooSmall.put("weightDecay", null);
-        service.post(path("/analyses"), Fixtures.analysis(0, List.of(Fixtures.module(0, "k", 2.0, 0.0667),
-                Fixtures.module(0, "up", 4.0, 0.5), tooSmall)));
+        service.post(
+                path("/analyses"),
+                Fixtures.analysis(
+                        0,
+                        List.of(Fixtures.module(0, "k", 2.0, 0.0667), Fixtures.module(0, "up", 4.0, 0.5), tooSmall)));
 
-        Api.Response overridden = operator.put(path("/decay-overrides"),
+        Api.Response overridden = operator.put(
+                path("/decay-overrides"),
                 Map.of("overrides", Map.of("model.layers.0.mlp.up_proj.weight", 0.05, "lm_head.weight", 0.0)));
         assertThat(overridden.status()).isEqualTo(200);
 
@@ -118,8 +132,14 @@ class AnalysisApiTest extends ApiTestBase {
             sources.put(m.get("name").asString(), m.get("source").asString());
             decays.put(m.get("name").asString(), m.get("weightDecay").asDouble());
         });
-        assertThat(decays).containsExactlyInAnyOrderEntriesOf(Map.of("model.layers.0.self_attn.k_proj.weight", 0.0667,
-                "model.layers.0.mlp.up_proj.weight", 0.05, "lm_head.weight", 0.0));
+        assertThat(decays)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "model.layers.0.self_attn.k_proj.weight",
+                        0.0667,
+                        "model.layers.0.mlp.up_proj.weight",
+                        0.05,
+                        "lm_head.weight",
+                        0.0));
         assertThat(sources.get("model.layers.0.mlp.up_proj.weight")).isEqualTo("override");
         assertThat(sources.get("model.layers.0.self_attn.k_proj.weight")).isEqualTo("analysis");
 
@@ -133,9 +153,11 @@ class AnalysisApiTest extends ApiTestBase {
         Map<String, Object> body = new LinkedHashMap<>(Fixtures.tinyRun(uniqueName("none")));
         body.put("decay", Map.of("policy", "none"));
         String none = operator.post("/api/v1/runs", body).json().get("id").asString();
-        service.post("/api/v1/runs/" + none + "/analyses", Fixtures.analysis(0, List.of(Fixtures.module(0, "k", 2.0, 0.1))));
+        service.post(
+                "/api/v1/runs/" + none + "/analyses", Fixtures.analysis(0, List.of(Fixtures.module(0, "k", 2.0, 0.1))));
 
-        JsonNode assignment = operator.get("/api/v1/runs/" + none + "/decay-assignment").json();
+        JsonNode assignment =
+                operator.get("/api/v1/runs/" + none + "/decay-assignment").json();
         assertThat(assignment.get("defaultWeightDecay").asDouble()).isZero();
         assertThat(assignment.get("modules")).isEmpty();
     }
@@ -148,53 +170,74 @@ class AnalysisApiTest extends ApiTestBase {
         assertThat(missingAlpha.status()).isEqualTo(400);
         assertThat(missingAlpha.json().at("/errors/0/field").asString()).isEqualTo("modules[0].alpha");
 
-        Api.Response duplicate = service.post(path("/analyses"), Fixtures.analysis(0, List.of(
-                Fixtures.module(0, "k", 2.0, 0.1), Fixtures.module(0, "k", 2.1, 0.1))));
+        Api.Response duplicate = service.post(
+                path("/analyses"),
+                Fixtures.analysis(0, List.of(Fixtures.module(0, "k", 2.0, 0.1), Fixtures.module(0, "k", 2.1, 0.1))));
         assertThat(duplicate.json().at("/errors/0/field").asString()).isEqualTo("modules[1].name");
 
         Map<String, Object> badType = new LinkedHashMap<>(Fixtures.module(0, "k", 2.0, 0.1));
         badType.put("type", "attention");
-        assertThat(service.post(path("/analyses"), Fixtures.analysis(0, List.of(badType))).json().at("/errors/0/field")
-                .asString()).isEqualTo("modules[0].type");
+        assertThat(service.post(path("/analyses"), Fixtures.analysis(0, List.of(badType)))
+                        .json()
+                        .at("/errors/0/field")
+                        .asString())
+                .isEqualTo("modules[0].type");
 
         Map<String, Object> badEstimator = new LinkedHashMap<>(Fixtures.analysis(0, List.of()));
         badEstimator.put("estimator", "hill");
-        assertThat(service.post(path("/analyses"), badEstimator).json().at("/errors/0/field").asString())
+        assertThat(service.post(path("/analyses"), badEstimator)
+                        .json()
+                        .at("/errors/0/field")
+                        .asString())
                 .isEqualTo("estimator");
 
         Map<String, Object> negativeDecay = new LinkedHashMap<>(Fixtures.module(0, "k", 2.0, -0.1));
-        assertThat(service.post(path("/analyses"), Fixtures.analysis(0, List.of(negativeDecay))).json()
-                .at("/errors/0/field").asString()).isEqualTo("modules[0].weightDecay");
+        assertThat(service.post(path("/analyses"), Fixtures.analysis(0, List.of(negativeDecay)))
+                        .json()
+                        .at("/errors/0/field")
+                        .asString())
+                .isEqualTo("modules[0].weightDecay");
 
         assertThat(operator.get(path("/analyses")).json().get("analyses")).isEmpty();
-        assertThat(service.post("/api/v1/runs/" + java.util.UUID.randomUUID() + "/analyses",
-                Fixtures.analysis(0, List.of())).status()).isEqualTo(404);
+        assertThat(service.post(
+                                "/api/v1/runs/" + java.util.UUID.randomUUID() + "/analyses",
+                                Fixtures.analysis(0, List.of()))
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
     void rejectsBadOverridesAndCheckpoints() {
-        Api.Response negative = operator.put(path("/decay-overrides"),
-                Map.of("overrides", Map.of("model.layers.0.mlp.up_proj.weight", -1)));
+        Api.Response negative = operator.put(
+                path("/decay-overrides"), Map.of("overrides", Map.of("model.layers.0.mlp.up_proj.weight", -1)));
         assertThat(negative.status()).isEqualTo(400);
         assertThat(negative.json().at("/errors/0/field").asString())
                 .isEqualTo("overrides.model.layers.0.mlp.up_proj.weight");
-        assertThat(operator.put(path("/decay-overrides"), Map.of("overrides", Map.of("bad name!", 0.1))).status())
+        assertThat(operator.put(path("/decay-overrides"), Map.of("overrides", Map.of("bad name!", 0.1)))
+                        .status())
                 .isEqualTo(400);
-        assertThat(operator.put(path("/decay-overrides"), Map.of()).json().at("/errors/0/field").asString())
+        assertThat(operator.put(path("/decay-overrides"), Map.of())
+                        .json()
+                        .at("/errors/0/field")
+                        .asString())
                 .isEqualTo("overrides");
 
-        Api.Response badSha = service.post(path("/checkpoints"), Map.of("step", 1, "uri", "x", "bytes", 1, "sha256", "xyz"));
+        Api.Response badSha =
+                service.post(path("/checkpoints"), Map.of("step", 1, "uri", "x", "bytes", 1, "sha256", "xyz"));
         assertThat(badSha.json().at("/errors/0/field").asString()).isEqualTo("sha256");
         Api.Response noUri = service.post(path("/checkpoints"), Map.of("step", 1, "bytes", 1, "sha256", SHA));
         assertThat(noUri.json().at("/errors/0/field").asString()).isEqualTo("uri");
-        assertThat(operator.get("/api/v1/runs/" + java.util.UUID.randomUUID() + "/checkpoints").status()).isEqualTo(404);
+        assertThat(operator.get("/api/v1/runs/" + java.util.UUID.randomUUID() + "/checkpoints")
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
     void reRegisteringACheckpointStepReplacesIt() {
         service.post(path("/checkpoints"), Map.of("step", 10, "uri", "file:///a", "bytes", 1, "sha256", SHA));
         service.post(path("/checkpoints"), Map.of("step", 20, "uri", "file:///b", "bytes", 2, "sha256", SHA));
-        service.post(path("/checkpoints"), Map.of("step", 10, "uri", "file:///c", "bytes", 3, "sha256", "b".repeat(64)));
+        service.post(
+                path("/checkpoints"), Map.of("step", 10, "uri", "file:///c", "bytes", 3, "sha256", "b".repeat(64)));
 
         JsonNode checkpoints = operator.get(path("/checkpoints")).json().get("checkpoints");
         assertThat(checkpoints).extracting(c -> c.get("step").asLong()).containsExactly(10L, 20L);

@@ -49,7 +49,7 @@ class DashboardBrowserTest extends ApiTestBase {
 
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final List<String> TYPES = List.of("q", "k", "v", "o", "gate", "up", "down");
-    private static final long[] ANALYSIS_STEPS = { 0, 20, 40 };
+    private static final long[] ANALYSIS_STEPS = {0, 20, 40};
 
     private ChromeDriver browser;
     private WebDriverWait wait;
@@ -65,7 +65,8 @@ class DashboardBrowserTest extends ApiTestBase {
     void startBrowserAndReportRuns() throws IOException {
         Path driver = Path.of(setting("ALPHADECAY_CHROMEDRIVER", "/usr/bin/chromedriver"));
         Path chromium = Path.of(setting("ALPHADECAY_CHROMIUM", "/usr/bin/chromium"));
-        Assumptions.assumeTrue(Files.isExecutable(driver) && Files.isExecutable(chromium),
+        Assumptions.assumeTrue(
+                Files.isExecutable(driver) && Files.isExecutable(chromium),
                 "No Chromium/chromedriver at " + chromium + " and " + driver
                         + " (install Debian's chromium and chromium-driver): the dashboard browser test is skipped");
 
@@ -74,9 +75,14 @@ class DashboardBrowserTest extends ApiTestBase {
         drainQueue();
         uniform = finishedRun(operatorApi, serviceApi, "uniform", 41.37, false);
         alphadecay = finishedRun(operatorApi, serviceApi, "alphadecay", 38.52, true);
-        running = operatorApi.post("/api/v1/runs", run(uniqueName("dash-running"), "alphadecay")).json().get("id").asString();
+        running = operatorApi
+                .post("/api/v1/runs", run(uniqueName("dash-running"), "alphadecay"))
+                .json()
+                .get("id")
+                .asString();
         claim(serviceApi, running, "w-running");
-        serviceApi.post("/api/v1/runs/" + running + "/heartbeat",
+        serviceApi.post(
+                "/api/v1/runs/" + running + "/heartbeat",
                 Map.of("workerId", "w-running", "step", 30, "tokensSeen", 30_000, "etaSeconds", 125.0));
         postMetrics(serviceApi, running, 30, 52.25);
         finalPerplexity.put(running, 52.25);
@@ -84,12 +90,23 @@ class DashboardBrowserTest extends ApiTestBase {
         profile = Files.createTempDirectory("alphadecay-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-quic", "--user-data-dir=" + profile, "--window-size=1440,1000");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+                "--user-data-dir=" + profile,
+                "--window-size=1440,1000");
         // An explicit driver keeps Selenium Manager from looking for (or downloading) one.
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
-                .usingAnyFreePort().build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(driver.toFile())
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
         Files.createDirectories(SCREENSHOTS);
@@ -102,7 +119,8 @@ class DashboardBrowserTest extends ApiTestBase {
         }
         if (profile != null) {
             try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -135,7 +153,8 @@ class DashboardBrowserTest extends ApiTestBase {
                     .isEqualTo(String.format(Locale.ROOT, "%.2f", finalPerplexity.get(id)));
         }
         WebElement runningRow = browser.findElement(row(running));
-        assertThat(runningRow.findElement(By.cssSelector(".progress-text")).getText()).contains("30/100", "ETA");
+        assertThat(runningRow.findElement(By.cssSelector(".progress-text")).getText())
+                .contains("30/100", "ETA");
         assertThat(storedToken()).isEqualTo(OPERATOR_TOKEN);
         assertThat(browser.manage().getCookies()).isEmpty();
         assertThat((String) js("return JSON.stringify(localStorage)")).isEqualTo("{}");
@@ -144,7 +163,9 @@ class DashboardBrowserTest extends ApiTestBase {
         new Select(browser.findElement(By.id("state-filter"))).selectByValue("SUCCEEDED");
         wait.until(ExpectedConditions.invisibilityOfElementLocated(row(running)));
         List<WebElement> rows = browser.findElements(By.cssSelector("#run-rows tr"));
-        assertThat(rows).isNotEmpty().allSatisfy(r -> assertThat(r.getAttribute("data-state")).isEqualTo("SUCCEEDED"));
+        assertThat(rows)
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.getAttribute("data-state")).isEqualTo("SUCCEEDED"));
         assertThat(browser.findElements(row(uniform))).hasSize(1);
         assertThat(browser.findElements(row(alphadecay))).hasSize(1);
         screenshot("runs-succeeded");
@@ -167,7 +188,8 @@ class DashboardBrowserTest extends ApiTestBase {
 
         WebElement heatmap = browser.findElement(By.id("heatmap"));
         assertThat(heatmap.getAttribute("data-columns")).isEqualTo(String.valueOf(ANALYSIS_STEPS.length));
-        List<String> labels = heatmap.findElements(By.cssSelector(".heatmap-labels li")).stream().map(WebElement::getText)
+        List<String> labels = heatmap.findElements(By.cssSelector(".heatmap-labels li")).stream()
+                .map(WebElement::getText)
                 .toList();
         List<String> expectedLabels = new ArrayList<>();
         for (int layer = 0; layer < 2; layer++) {
@@ -199,11 +221,13 @@ class DashboardBrowserTest extends ApiTestBase {
         cancel.click();
         WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("cancel-dialog")));
         screenshot("cancel-confirmation");
-        assertThat(operator.get("/api/v1/runs/" + running).json().get("state").asString()).isEqualTo("RUNNING");
+        assertThat(operator.get("/api/v1/runs/" + running).json().get("state").asString())
+                .isEqualTo("RUNNING");
         dialog.findElement(By.id("cancel-confirm")).click();
 
         wait.until(ExpectedConditions.textToBe(By.id("run-state"), "CANCEL_REQUESTED"));
-        assertThat(operator.get("/api/v1/runs/" + running).json().get("state").asString()).isEqualTo("CANCEL_REQUESTED");
+        assertThat(operator.get("/api/v1/runs/" + running).json().get("state").asString())
+                .isEqualTo("CANCEL_REQUESTED");
         assertThat(browser.findElement(By.id("cancel-run")).isEnabled()).isFalse();
     }
 
@@ -214,8 +238,12 @@ class DashboardBrowserTest extends ApiTestBase {
         wait.until(ExpectedConditions.visibilityOfElementLocated(row(uniform)));
         WebElement compare = browser.findElement(By.id("compare-selected"));
         assertThat(compare.isEnabled()).isFalse();
-        browser.findElement(row(uniform)).findElement(By.cssSelector("input.select-run")).click();
-        browser.findElement(row(alphadecay)).findElement(By.cssSelector("input.select-run")).click();
+        browser.findElement(row(uniform))
+                .findElement(By.cssSelector("input.select-run"))
+                .click();
+        browser.findElement(row(alphadecay))
+                .findElement(By.cssSelector("input.select-run"))
+                .click();
         compare.click();
 
         wait.until(ExpectedConditions.attributeToBe(By.id("compare-ppl"), "data-series", "2"));
@@ -224,8 +252,11 @@ class DashboardBrowserTest extends ApiTestBase {
         double difference = finalPerplexity.get(alphadecay) - finalPerplexity.get(uniform);
         String signed = (difference < 0 ? "−" : "+") + String.format(Locale.ROOT, "%.2f", Math.abs(difference));
         assertThat(browser.findElement(By.id("compare-difference")).getText()).endsWith("= " + signed);
-        assertThat(browser.findElement(By.cssSelector("#compare-rows " + rowCss(alphadecay) + " .delta")).getText()).isEqualTo(signed);
-        assertThat(browser.findElement(By.cssSelector("#compare-rows " + rowCss(uniform) + " .final")).getText())
+        assertThat(browser.findElement(By.cssSelector("#compare-rows " + rowCss(alphadecay) + " .delta"))
+                        .getText())
+                .isEqualTo(signed);
+        assertThat(browser.findElement(By.cssSelector("#compare-rows " + rowCss(uniform) + " .final"))
+                        .getText())
                 .isEqualTo(String.format(Locale.ROOT, "%.2f", finalPerplexity.get(uniform)));
         assertThat(browser.findElement(By.id("open-report")).isEnabled()).isTrue();
         screenshot("compare");
@@ -234,17 +265,19 @@ class DashboardBrowserTest extends ApiTestBase {
         String page = browser.getWindowHandle();
         browser.findElement(By.id("open-report")).click();
         wait.until(ExpectedConditions.numberOfWindowsToBe(2));
-        String report = browser.getWindowHandles().stream().filter(handle -> !handle.equals(page)).findFirst()
+        String report = browser.getWindowHandles().stream()
+                .filter(handle -> !handle.equals(page))
+                .findFirst()
                 .orElseThrow();
         browser.switchTo().window(report);
         try {
             wait.until(driver -> driver.getCurrentUrl().startsWith("blob:"));
             WebElement title = wait.until(ExpectedConditions.visibilityOfElementLocated(By.tagName("h1")));
             assertThat(title.getText()).contains(runName(uniform)).contains(runName(alphadecay));
-            assertThat(browser.findElements(By.cssSelector("img[src^='data:image/png']"))).isNotEmpty();
+            assertThat(browser.findElements(By.cssSelector("img[src^='data:image/png']")))
+                    .isNotEmpty();
             screenshot("report");
-        }
-        finally {
+        } finally {
             browser.close();
             browser.switchTo().window(page);
         }
@@ -275,7 +308,10 @@ class DashboardBrowserTest extends ApiTestBase {
     // ---- the runs, reported as a trainer would ----
 
     private String finishedRun(Api operatorApi, Api serviceApi, String policy, double finalValue, boolean analyses) {
-        String id = operatorApi.post("/api/v1/runs", run(uniqueName("dash-" + policy), policy)).json().get("id")
+        String id = operatorApi
+                .post("/api/v1/runs", run(uniqueName("dash-" + policy), policy))
+                .json()
+                .get("id")
                 .asString();
         String worker = "w-" + policy;
         claim(serviceApi, id, worker);
@@ -289,16 +325,23 @@ class DashboardBrowserTest extends ApiTestBase {
                         double decay = Math.round(0.02 * alpha * 1e4) / 1e4;
                         modules.add(Fixtures.module(layer, TYPES.get(t), alpha, decay));
                         if (step == ANALYSIS_STEPS[ANALYSIS_STEPS.length - 1]) {
-                            latestDecay.put((String) modules.get(modules.size() - 1).get("name"), decay);
+                            latestDecay.put(
+                                    (String) modules.get(modules.size() - 1).get("name"), decay);
                         }
                     }
                 }
-                assertThat(serviceApi.post("/api/v1/runs/" + id + "/analyses", Fixtures.analysis(step, modules))
-                        .status()).isEqualTo(201);
+                assertThat(serviceApi
+                                .post("/api/v1/runs/" + id + "/analyses", Fixtures.analysis(step, modules))
+                                .status())
+                        .isEqualTo(201);
             }
         }
-        assertThat(serviceApi.post("/api/v1/runs/" + id + "/state",
-                Map.of("workerId", worker, "state", "SUCCEEDED", "step", 50)).status()).isEqualTo(200);
+        assertThat(serviceApi
+                        .post(
+                                "/api/v1/runs/" + id + "/state",
+                                Map.of("workerId", worker, "state", "SUCCEEDED", "step", 50))
+                        .status())
+                .isEqualTo(200);
         finalPerplexity.put(id, finalValue);
         return id;
     }
@@ -318,12 +361,16 @@ class DashboardBrowserTest extends ApiTestBase {
     private static void postMetrics(Api serviceApi, String id, int last, double finalValue) {
         List<Map<String, Object>> points = new ArrayList<>();
         for (int step = 0; step <= last; step++) {
-            points.add(Map.of("name", "train_loss", "step", step, "value", 6.0 - 2.5 * step / last + 0.05 * Math.sin(step)));
+            points.add(Map.of(
+                    "name", "train_loss", "step", step, "value", 6.0 - 2.5 * step / last + 0.05 * Math.sin(step)));
         }
         for (int step = 10; step <= last; step += 10) {
             points.add(Map.of("name", "val_perplexity", "step", step, "value", finalValue + 3.0 * (last - step)));
         }
-        assertThat(serviceApi.post("/api/v1/runs/" + id + "/metrics", Map.of("points", points)).status()).isEqualTo(200);
+        assertThat(serviceApi
+                        .post("/api/v1/runs/" + id + "/metrics", Map.of("points", points))
+                        .status())
+                .isEqualTo(200);
     }
 
     // ---- browser helpers ----
@@ -381,8 +428,7 @@ class DashboardBrowserTest extends ApiTestBase {
         try {
             Path file = browser.getScreenshotAs(OutputType.FILE).toPath();
             Files.copy(file, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
     }

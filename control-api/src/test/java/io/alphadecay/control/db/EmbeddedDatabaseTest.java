@@ -19,16 +19,27 @@ class EmbeddedDatabaseTest {
 
     @Test
     void aServerLeftRunningByAKilledProcessIsStoppedAndItsDataKept() throws Exception {
-        Process owner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), OrphanMaker.class.getName(), data.toString())
-                .redirectErrorStream(true).start();
+        Process owner = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        OrphanMaker.class.getName(),
+                        data.toString())
+                .redirectErrorStream(true)
+                .start();
         String url;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(owner.getInputStream()))) {
-            url = out.lines().filter(line -> line.startsWith("READY ")).findFirst().orElseThrow().substring(6);
+            url = out.lines()
+                    .filter(line -> line.startsWith("READY "))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring(6);
         }
         owner.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        long orphanPid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
-        assertThat(ProcessHandle.of(orphanPid)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+        long orphanPid = Long.parseLong(
+                Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
+        assertThat(ProcessHandle.of(orphanPid))
+                .hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
 
         try (EmbeddedDatabase second = EmbeddedDatabase.start(data, 0);
                 var connection = DriverManager.getConnection(second.jdbcUrl(), second.user(), "");
@@ -44,7 +55,8 @@ class EmbeddedDatabaseTest {
     void redactsQueryParametersOfExternalUrls() {
         assertThat(DatabaseConfiguration.redact("jdbc:postgresql://db:5432/ad?password=secret"))
                 .isEqualTo("jdbc:postgresql://db:5432/ad?…");
-        assertThat(DatabaseConfiguration.redact("jdbc:postgresql://db:5432/ad")).isEqualTo("jdbc:postgresql://db:5432/ad");
+        assertThat(DatabaseConfiguration.redact("jdbc:postgresql://db:5432/ad"))
+                .isEqualTo("jdbc:postgresql://db:5432/ad");
     }
 
     /** Run in a child JVM that the test kills, leaving its PostgreSQL server behind. */

@@ -1,6 +1,5 @@
 package io.alphadecay.control.metric;
 
-import io.alphadecay.api.metric.MetricPoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -15,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.alphadecay.api.metric.MetricPoint;
 import org.junit.jupiter.api.Test;
 
 class MetricReadCacheTest {
@@ -31,12 +31,18 @@ class MetricReadCacheTest {
 
     @Test
     void servesARepeatedReadFromMemoryUntilTheTtl() {
-        assertThat(cache.get(key, this::read).points()).extracting(MetricPoint::value).containsExactly(1.0);
-        assertThat(cache.get(key, this::read).points()).extracting(MetricPoint::value).containsExactly(1.0);
+        assertThat(cache.get(key, this::read).points())
+                .extracting(MetricPoint::value)
+                .containsExactly(1.0);
+        assertThat(cache.get(key, this::read).points())
+                .extracting(MetricPoint::value)
+                .containsExactly(1.0);
         assertThat(reads).hasValue(1);
 
         nanos.addAndGet(Duration.ofMillis(2001).toNanos());
-        assertThat(cache.get(key, this::read).points()).extracting(MetricPoint::value).containsExactly(2.0);
+        assertThat(cache.get(key, this::read).points())
+                .extracting(MetricPoint::value)
+                .containsExactly(2.0);
         assertThat(reads).hasValue(2);
     }
 
@@ -48,8 +54,12 @@ class MetricReadCacheTest {
 
         cache.written(run);
 
-        assertThat(cache.get(key, this::read).points()).extracting(MetricPoint::value).containsExactly(3.0);
-        assertThat(cache.get(other, this::read).points()).extracting(MetricPoint::value).containsExactly(2.0);
+        assertThat(cache.get(key, this::read).points())
+                .extracting(MetricPoint::value)
+                .containsExactly(3.0);
+        assertThat(cache.get(other, this::read).points())
+                .extracting(MetricPoint::value)
+                .containsExactly(2.0);
         assertThat(reads).hasValue(3);
     }
 
@@ -60,8 +70,12 @@ class MetricReadCacheTest {
             cache.written(run);
             return read();
         });
-        assertThat(cache.get(key, this::read).points()).extracting(MetricPoint::value).containsExactly(2.0);
-        assertThat(cache.get(key, this::read).points()).extracting(MetricPoint::value).containsExactly(2.0);
+        assertThat(cache.get(key, this::read).points())
+                .extracting(MetricPoint::value)
+                .containsExactly(2.0);
+        assertThat(cache.get(key, this::read).points())
+                .extracting(MetricPoint::value)
+                .containsExactly(2.0);
         assertThat(reads).hasValue(2);
     }
 
@@ -70,7 +84,9 @@ class MetricReadCacheTest {
         cache.written(run);
         nanos.addAndGet(Duration.ofSeconds(10).toNanos());
         cache.get(key, this::read);
-        assertThat(cache.get(key, this::read).points()).extracting(MetricPoint::value).containsExactly(1.0);
+        assertThat(cache.get(key, this::read).points())
+                .extracting(MetricPoint::value)
+                .containsExactly(1.0);
         assertThat(reads).hasValue(1);
     }
 
@@ -81,10 +97,11 @@ class MetricReadCacheTest {
         ExecutorService clients = Executors.newFixedThreadPool(4);
         try {
             Future<List<MetricPoint>> first = clients.submit(() -> cache.get(key, () -> {
-                reading.countDown();
-                await(release);
-                return read();
-            }).points());
+                        reading.countDown();
+                        await(release);
+                        return read();
+                    })
+                    .points());
             reading.await(10, TimeUnit.SECONDS);
             List<Future<List<MetricPoint>>> others = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -92,13 +109,16 @@ class MetricReadCacheTest {
             }
             Thread.sleep(100); // the others are now waiting for the first read, not reading themselves
             release.countDown();
-            assertThat(first.get(10, TimeUnit.SECONDS)).extracting(MetricPoint::value).containsExactly(1.0);
+            assertThat(first.get(10, TimeUnit.SECONDS))
+                    .extracting(MetricPoint::value)
+                    .containsExactly(1.0);
             for (Future<List<MetricPoint>> other : others) {
-                assertThat(other.get(10, TimeUnit.SECONDS)).extracting(MetricPoint::value).containsExactly(1.0);
+                assertThat(other.get(10, TimeUnit.SECONDS))
+                        .extracting(MetricPoint::value)
+                        .containsExactly(1.0);
             }
             assertThat(reads).hasValue(1);
-        }
-        finally {
+        } finally {
             clients.shutdownNow();
         }
     }
@@ -106,8 +126,7 @@ class MetricReadCacheTest {
     private static void await(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
@@ -115,7 +134,10 @@ class MetricReadCacheTest {
     @Test
     void writesTheAnswerOncePerEntry() {
         byte[] first = cache.get(key, this::read).answer();
-        assertThat(cache.get(key, this::read).answer()).isSameAs(first).asString().isEqualTo("answer 1.0");
+        assertThat(cache.get(key, this::read).answer())
+                .isSameAs(first)
+                .asString()
+                .isEqualTo("answer 1.0");
         assertThat(written).hasValue(1);
 
         cache.written(run);

@@ -1,6 +1,5 @@
 package io.alphadecay.control.metric;
 
-import io.alphadecay.api.metric.MetricPoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -8,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.LongStream;
 
+import io.alphadecay.api.metric.MetricPoint;
 import io.alphadecay.control.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,14 +42,20 @@ class MetricRepositoryTest {
     void upsertReplacesValuesOfTheSameStepAndKeepsOthers() {
         UUID run = newRun();
 
-        metrics.upsert(run, List.of(new MetricPoint("train_loss", 1L, 3.0, null), new MetricPoint("train_loss", 2L, 2.5, null)));
-        metrics.upsert(run, List.of(new MetricPoint("train_loss", 2L, 2.25, null), new MetricPoint("val_loss", 2L, 2.75, null)));
+        metrics.upsert(
+                run,
+                List.of(new MetricPoint("train_loss", 1L, 3.0, null), new MetricPoint("train_loss", 2L, 2.5, null)));
+        metrics.upsert(
+                run,
+                List.of(new MetricPoint("train_loss", 2L, 2.25, null), new MetricPoint("val_loss", 2L, 2.75, null)));
 
         assertThat(metrics.names(run)).containsExactly("train_loss", "val_loss");
         assertThat(metrics.series(run, "train_loss", 0, Long.MAX_VALUE))
                 .extracting(MetricPoint::name, MetricPoint::step, MetricPoint::value)
                 .containsExactly(tuple("train_loss", 1L, 3.0), tuple("train_loss", 2L, 2.25));
-        assertThat(metrics.series(run, "val_loss", 0, Long.MAX_VALUE)).extracting(MetricPoint::value).containsExactly(2.75);
+        assertThat(metrics.series(run, "val_loss", 0, Long.MAX_VALUE))
+                .extracting(MetricPoint::value)
+                .containsExactly(2.75);
         assertThat(metrics.series(run, "val_loss", 0, 1)).isEmpty();
         assertThat(metrics.names(newRun())).isEmpty();
     }
@@ -89,12 +95,17 @@ class MetricRepositoryTest {
     void thinningNeverRepeatsAPointOfAGappySeries() {
         UUID run = newRun();
         // A cluster, a long gap, then a second cluster: most target steps fall in the gap.
-        metrics.upsert(run, points("loss", LongStream.concat(LongStream.range(0, 50), LongStream.range(100_000, 100_050))));
+        metrics.upsert(
+                run, points("loss", LongStream.concat(LongStream.range(0, 50), LongStream.range(100_000, 100_050))));
 
         List<MetricPoint> kept = metrics.thinned(run, "loss", 0, Long.MAX_VALUE, 20);
         assertThat(kept.size()).isBetween(2, 20);
-        assertThat(kept).extracting(MetricPoint::step).doesNotHaveDuplicates().isSorted()
-                .startsWith(0L).endsWith(100_049L);
+        assertThat(kept)
+                .extracting(MetricPoint::step)
+                .doesNotHaveDuplicates()
+                .isSorted()
+                .startsWith(0L)
+                .endsWith(100_049L);
         assertThat(metrics.thinned(run, "loss", 60, 99_999, 10)).isEmpty();
     }
 
@@ -104,18 +115,22 @@ class MetricRepositoryTest {
         long top = Long.MAX_VALUE - 1;
         metrics.upsert(run, points("loss", LongStream.of(0, top / 2, top)));
 
-        assertThat(metrics.thinned(run, "loss", 0, Long.MAX_VALUE, 2)).extracting(MetricPoint::step)
+        assertThat(metrics.thinned(run, "loss", 0, Long.MAX_VALUE, 2))
+                .extracting(MetricPoint::step)
                 .containsExactly(0L, top);
     }
 
     private UUID newRun() {
         UUID run = UUID.randomUUID();
         jdbc.sql("INSERT INTO runs (id, name, config, config_sha256, state, total_steps) "
-                + "VALUES (:id, 'slice', '{}'::jsonb, 'x', 'QUEUED', 10)").param("id", run).update();
+                        + "VALUES (:id, 'slice', '{}'::jsonb, 'x', 'QUEUED', 10)")
+                .param("id", run)
+                .update();
         return run;
     }
 
     private static List<MetricPoint> points(String name, LongStream steps) {
-        return steps.mapToObj(step -> new MetricPoint(name, step, step * 0.5, null)).toList();
+        return steps.mapToObj(step -> new MetricPoint(name, step, step * 0.5, null))
+                .toList();
     }
 }

@@ -30,7 +30,10 @@ class ClaimConcurrencyTest extends ApiTestBase {
         drainQueue();
         Set<String> created = new HashSet<>();
         for (int i = 0; i < RUNS; i++) {
-            created.add(operator.post("/api/v1/runs", Fixtures.tinyRun(uniqueName("race"))).json().get("id").asString());
+            created.add(operator.post("/api/v1/runs", Fixtures.tinyRun(uniqueName("race")))
+                    .json()
+                    .get("id")
+                    .asString());
         }
 
         Map<String, String> claimedBy = new ConcurrentHashMap<>();

@@ -23,7 +23,8 @@ class RunApiTest extends ApiTestBase {
 
         assertThat(created.status()).isEqualTo(201);
         JsonNode run = created.json();
-        assertThat(created.header("Location")).isEqualTo("/api/v1/runs/" + run.get("id").asString());
+        assertThat(created.header("Location"))
+                .isEqualTo("/api/v1/runs/" + run.get("id").asString());
         assertThat(run.get("name").asString()).isEqualTo(name);
         assertThat(run.get("state").asString()).isEqualTo("QUEUED");
         assertThat(run.get("attempt").asInt()).isEqualTo(1);
@@ -38,7 +39,8 @@ class RunApiTest extends ApiTestBase {
         assertThat(run.at("/progress/totalSteps").asLong()).isEqualTo(10000);
         assertThat(run.at("/provenance/seed").asLong()).isEqualTo(1);
 
-        JsonNode fetched = operator.get("/api/v1/runs/" + run.get("id").asString()).json();
+        JsonNode fetched =
+                operator.get("/api/v1/runs/" + run.get("id").asString()).json();
         assertThat(fetched.get("config")).isEqualTo(config);
     }
 
@@ -71,7 +73,8 @@ class RunApiTest extends ApiTestBase {
         Api.Response created = operator.post("/api/v1/runs", body);
 
         assertThat(created.status()).isEqualTo(201);
-        assertThat(created.json().at("/config/architecture/intermediateSize").asInt()).isEqualTo(344);
+        assertThat(created.json().at("/config/architecture/intermediateSize").asInt())
+                .isEqualTo(344);
     }
 
     @Test
@@ -101,8 +104,9 @@ class RunApiTest extends ApiTestBase {
         assertThat(response.status()).isEqualTo(400);
         Set<String> fields = new HashSet<>();
         response.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
-        assertThat(fields).containsExactlyInAnyOrder("steps", "learningRate", "optimizer", "preset", "decay.s2",
-                "decay.estimator");
+        assertThat(fields)
+                .containsExactlyInAnyOrder(
+                        "steps", "learningRate", "optimizer", "preset", "decay.s2", "decay.estimator");
     }
 
     @Test
@@ -122,25 +126,49 @@ class RunApiTest extends ApiTestBase {
     @Test
     void rejectsInconsistentConfigurations() {
         Map<String, Object> warmup = Map.of("steps", 100, "warmupSteps", 100);
-        assertThat(operator.post("/api/v1/runs", warmup).json().at("/errors/0/field").asString()).isEqualTo("warmupSteps");
+        assertThat(operator.post("/api/v1/runs", warmup)
+                        .json()
+                        .at("/errors/0/field")
+                        .asString())
+                .isEqualTo("warmupSteps");
 
         Map<String, Object> custom = Map.of("preset", "custom");
-        assertThat(operator.post("/api/v1/runs", custom).json().at("/errors/0/field").asString()).isEqualTo("architecture");
+        assertThat(operator.post("/api/v1/runs", custom)
+                        .json()
+                        .at("/errors/0/field")
+                        .asString())
+                .isEqualTo("architecture");
 
-        Map<String, Object> archWithPreset = Map.of("preset", "tiny", "architecture",
+        Map<String, Object> archWithPreset = Map.of(
+                "preset",
+                "tiny",
+                "architecture",
                 Map.of("hiddenSize", 64, "intermediateSize", 128, "numLayers", 1, "numHeads", 4));
         assertThat(operator.post("/api/v1/runs", archWithPreset).status()).isEqualTo(400);
 
-        Map<String, Object> heads = Map.of("preset", "custom", "architecture",
+        Map<String, Object> heads = Map.of(
+                "preset",
+                "custom",
+                "architecture",
                 Map.of("hiddenSize", 100, "intermediateSize", 128, "numLayers", 1, "numHeads", 3));
-        assertThat(operator.post("/api/v1/runs", heads).json().at("/errors/0/field").asString())
+        assertThat(operator.post("/api/v1/runs", heads)
+                        .json()
+                        .at("/errors/0/field")
+                        .asString())
                 .isEqualTo("architecture.numHeads");
 
         Map<String, Object> scale = Map.of("decay", Map.of("s1", 6, "s2", 5));
-        assertThat(operator.post("/api/v1/runs", scale).json().at("/errors/0/field").asString()).isEqualTo("decay.s1");
+        assertThat(operator.post("/api/v1/runs", scale)
+                        .json()
+                        .at("/errors/0/field")
+                        .asString())
+                .isEqualTo("decay.s1");
 
         Map<String, Object> accumulation = Map.of("batchSize", 10, "gradientAccumulation", 3);
-        assertThat(operator.post("/api/v1/runs", accumulation).json().at("/errors/0/field").asString())
+        assertThat(operator.post("/api/v1/runs", accumulation)
+                        .json()
+                        .at("/errors/0/field")
+                        .asString())
                 .isEqualTo("gradientAccumulation");
     }
 
@@ -173,14 +201,16 @@ class RunApiTest extends ApiTestBase {
         assertThat(first.status()).isEqualTo(201);
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.json().get("id")).isEqualTo(first.json().get("id"));
-        assertThat(operator.get("/api/v1/runs?name=" + name).json().get("items")).hasSize(1);
+        assertThat(operator.get("/api/v1/runs?name=" + name).json().get("items"))
+                .hasSize(1);
 
-        Api.Response tooLong = operator.post("/api/v1/runs", Fixtures.tinyRun(name), Map.of("Idempotency-Key", "k".repeat(201)));
+        Api.Response tooLong =
+                operator.post("/api/v1/runs", Fixtures.tinyRun(name), Map.of("Idempotency-Key", "k".repeat(201)));
         assertThat(tooLong.status()).isEqualTo(400);
         assertThat(tooLong.json().at("/errors/0/field").asString()).isEqualTo("Idempotency-Key");
 
-        Api.Response different = operator.post("/api/v1/runs", Fixtures.tinyRun(name + "-other"),
-                Map.of("Idempotency-Key", key));
+        Api.Response different =
+                operator.post("/api/v1/runs", Fixtures.tinyRun(name + "-other"), Map.of("Idempotency-Key", key));
         assertThat(different.status()).isEqualTo(409);
         assertThat(different.problemType()).isEqualTo("urn:alphadecay:problem:idempotency-key-reused");
     }
@@ -190,7 +220,10 @@ class RunApiTest extends ApiTestBase {
         String name = uniqueName("page");
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            ids.add(operator.post("/api/v1/runs", Fixtures.tinyRun(name)).json().get("id").asString());
+            ids.add(operator.post("/api/v1/runs", Fixtures.tinyRun(name))
+                    .json()
+                    .get("id")
+                    .asString());
         }
         operator.post("/api/v1/runs/" + ids.get(0) + "/cancel", null);
 
@@ -201,7 +234,9 @@ class RunApiTest extends ApiTestBase {
             String path = "/api/v1/runs?name=" + name + "&limit=2" + (cursor == null ? "" : "&cursor=" + cursor);
             JsonNode page = operator.get(path).json();
             page.get("items").forEach(item -> seen.add(item.get("id").asString()));
-            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asString();
+            cursor = page.get("nextCursor").isNull()
+                    ? null
+                    : page.get("nextCursor").asString();
             pages++;
         } while (cursor != null);
 
@@ -209,20 +244,32 @@ class RunApiTest extends ApiTestBase {
         List<String> newestFirst = new java.util.ArrayList<>(ids);
         java.util.Collections.reverse(newestFirst);
         assertThat(seen).isEqualTo(newestFirst);
-        JsonNode cancelled = operator.get("/api/v1/runs?name=" + name + "&state=CANCELLED").json();
+        JsonNode cancelled =
+                operator.get("/api/v1/runs?name=" + name + "&state=CANCELLED").json();
         assertThat(cancelled.get("items")).hasSize(1);
         assertThat(cancelled.at("/items/0/id").asString()).isEqualTo(ids.get(0));
 
         assertThat(operator.get("/api/v1/runs?state=BOGUS").status()).isEqualTo(400);
         assertThat(operator.get("/api/v1/runs?cursor=%25%25").status()).isEqualTo(400);
-        assertThat(operator.get("/api/v1/runs?cursor=bm9wZQ").json().at("/errors/0/field").asString()).isEqualTo("cursor");
+        assertThat(operator.get("/api/v1/runs?cursor=bm9wZQ")
+                        .json()
+                        .at("/errors/0/field")
+                        .asString())
+                .isEqualTo("cursor");
         assertThat(operator.get("/api/v1/runs?limit=0").status()).isEqualTo(400);
-        assertThat(operator.get("/api/v1/runs?limit=100000").json().at("/errors/0/field").asString()).isEqualTo("limit");
+        assertThat(operator.get("/api/v1/runs?limit=100000")
+                        .json()
+                        .at("/errors/0/field")
+                        .asString())
+                .isEqualTo("limit");
     }
 
     @Test
     void cancellingAQueuedRunEndsItAndATerminalRunCannotBeCancelled() {
-        String id = operator.post("/api/v1/runs", Fixtures.tinyRun(uniqueName("cancel"))).json().get("id").asString();
+        String id = operator.post("/api/v1/runs", Fixtures.tinyRun(uniqueName("cancel")))
+                .json()
+                .get("id")
+                .asString();
 
         Api.Response cancelled = operator.post("/api/v1/runs/" + id + "/cancel", Map.of("reason", "wrong data"));
         assertThat(cancelled.status()).isEqualTo(200);
@@ -241,33 +288,49 @@ class RunApiTest extends ApiTestBase {
 
     @Test
     void eventsCanBeAppendedAndReadAfterAnId() {
-        String id = operator.post("/api/v1/runs", Fixtures.tinyRun(uniqueName("events"))).json().get("id").asString();
+        String id = operator.post("/api/v1/runs", Fixtures.tinyRun(uniqueName("events")))
+                .json()
+                .get("id")
+                .asString();
 
-        Api.Response note = operator.post("/api/v1/runs/" + id + "/events",
+        Api.Response note = operator.post(
+                "/api/v1/runs/" + id + "/events",
                 Map.of("type", "note", "message", "restarted the node", "data", Map.of("node", "gpu-3")));
         assertThat(note.status()).isEqualTo(201);
-        Api.Response warning = service.post("/api/v1/runs/" + id + "/events",
-                Map.of("type", "warning", "message", "esd-service unreachable"));
+        Api.Response warning = service.post(
+                "/api/v1/runs/" + id + "/events", Map.of("type", "warning", "message", "esd-service unreachable"));
         assertThat(warning.status()).isEqualTo(201);
 
         long noteId = note.json().get("id").asLong();
-        JsonNode after = operator.get("/api/v1/runs/" + id + "/events?after=" + noteId).json().get("events");
+        JsonNode after = operator.get("/api/v1/runs/" + id + "/events?after=" + noteId)
+                .json()
+                .get("events");
         assertThat(after).hasSize(1);
         assertThat(after.get(0).get("type").asString()).isEqualTo("warning");
 
-        assertThat(operator.post("/api/v1/runs/" + id + "/events", Map.of("type", "state", "message", "x")).status())
+        assertThat(operator.post("/api/v1/runs/" + id + "/events", Map.of("type", "state", "message", "x"))
+                        .status())
                 .isEqualTo(400);
-        assertThat(operator.post("/api/v1/runs/" + id + "/events", Map.of("type", "note")).json().at("/errors/0/field")
-                .asString()).isEqualTo("message");
-        assertThat(operator.get("/api/v1/runs/00000000-0000-0000-0000-000000000000/events").status()).isEqualTo(404);
+        assertThat(operator.post("/api/v1/runs/" + id + "/events", Map.of("type", "note"))
+                        .json()
+                        .at("/errors/0/field")
+                        .asString())
+                .isEqualTo("message");
+        assertThat(operator.get("/api/v1/runs/00000000-0000-0000-0000-000000000000/events")
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
     void theEventLogRefusesRewrites() {
-        String id = operator.post("/api/v1/runs", Fixtures.tinyRun(uniqueName("append"))).json().get("id").asString();
+        String id = operator.post("/api/v1/runs", Fixtures.tinyRun(uniqueName("append")))
+                .json()
+                .get("id")
+                .asString();
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbc
-                .sql("DELETE FROM run_events WHERE run_id = :id").param("id", java.util.UUID.fromString(id)).update())
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbc.sql("DELETE FROM run_events WHERE run_id = :id")
+                        .param("id", java.util.UUID.fromString(id))
+                        .update())
                 .hasMessageContaining("append-only");
     }
 }

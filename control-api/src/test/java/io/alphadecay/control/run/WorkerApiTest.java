@@ -35,7 +35,8 @@ class WorkerApiTest extends ApiTestBase {
         String older = create("older");
         String newer = create("newer");
 
-        Api.Response claim = service.post("/api/v1/runs:claim",
+        Api.Response claim = service.post(
+                "/api/v1/runs:claim",
                 Map.of("workerId", "gpu-0", "provenance", Map.of("djl", "0.36.0", "device", "cpu")));
         assertThat(claim.status()).isEqualTo(200);
         JsonNode run = claim.json();
@@ -45,7 +46,8 @@ class WorkerApiTest extends ApiTestBase {
         assertThat(run.at("/provenance/djl").asString()).isEqualTo("0.36.0");
         assertThat(run.get("startedAt").isNull()).isFalse();
 
-        Api.Response beat = service.post("/api/v1/runs/" + older + "/heartbeat",
+        Api.Response beat = service.post(
+                "/api/v1/runs/" + older + "/heartbeat",
                 Map.of("workerId", "gpu-0", "step", 40, "tokensSeen", 81920, "etaSeconds", 12.5));
         assertThat(beat.status()).isEqualTo(200);
         assertThat(beat.json().at("/progress/step").asLong()).isEqualTo(40);
@@ -53,15 +55,17 @@ class WorkerApiTest extends ApiTestBase {
         assertThat(beat.json().at("/progress/etaSeconds").asDouble()).isEqualTo(12.5);
         assertThat(beat.json().at("/progress/fraction").asDouble()).isEqualTo(0.4);
 
-        Api.Response done = service.post("/api/v1/runs/" + older + "/state",
-                Map.of("workerId", "gpu-0", "state", "SUCCEEDED", "step", 100));
+        Api.Response done = service.post(
+                "/api/v1/runs/" + older + "/state", Map.of("workerId", "gpu-0", "state", "SUCCEEDED", "step", 100));
         assertThat(done.status()).isEqualTo(200);
         assertThat(done.json().get("state").asString()).isEqualTo("SUCCEEDED");
         assertThat(done.json().has("lease")).isFalse();
         assertThat(done.json().get("finishedAt").isNull()).isFalse();
 
-        assertThat(operator.get("/api/v1/runs/" + newer).json().get("state").asString()).isEqualTo("QUEUED");
-        JsonNode events = operator.get("/api/v1/runs/" + older + "/events").json().get("events");
+        assertThat(operator.get("/api/v1/runs/" + newer).json().get("state").asString())
+                .isEqualTo("QUEUED");
+        JsonNode events =
+                operator.get("/api/v1/runs/" + older + "/events").json().get("events");
         assertThat(events).extracting(e -> e.get("type").asString()).containsExactly("created", "claimed", "state");
     }
 
@@ -70,11 +74,13 @@ class WorkerApiTest extends ApiTestBase {
         String id = create("fails");
         claim("w-fail");
 
-        Api.Response noReason = service.post("/api/v1/runs/" + id + "/state", Map.of("workerId", "w-fail", "state", "FAILED"));
+        Api.Response noReason =
+                service.post("/api/v1/runs/" + id + "/state", Map.of("workerId", "w-fail", "state", "FAILED"));
         assertThat(noReason.status()).isEqualTo(400);
         assertThat(noReason.json().at("/errors/0/field").asString()).isEqualTo("reason");
 
-        Api.Response failed = service.post("/api/v1/runs/" + id + "/state",
+        Api.Response failed = service.post(
+                "/api/v1/runs/" + id + "/state",
                 Map.of("workerId", "w-fail", "state", "FAILED", "reason", "loss became NaN at step 12"));
         assertThat(failed.json().get("state").asString()).isEqualTo("FAILED");
         assertThat(failed.json().get("failureReason").asString()).isEqualTo("loss became NaN at step 12");
@@ -85,20 +91,22 @@ class WorkerApiTest extends ApiTestBase {
         String id = create("transitions");
         claim("w-t");
 
-        Api.Response toQueued = service.post("/api/v1/runs/" + id + "/state", Map.of("workerId", "w-t", "state", "QUEUED"));
+        Api.Response toQueued =
+                service.post("/api/v1/runs/" + id + "/state", Map.of("workerId", "w-t", "state", "QUEUED"));
         assertThat(toQueued.status()).isEqualTo(409);
         assertThat(toQueued.problemType()).isEqualTo("urn:alphadecay:problem:invalid-state-transition");
 
-        Api.Response toCancelled = service.post("/api/v1/runs/" + id + "/state",
-                Map.of("workerId", "w-t", "state", "CANCELLED"));
+        Api.Response toCancelled =
+                service.post("/api/v1/runs/" + id + "/state", Map.of("workerId", "w-t", "state", "CANCELLED"));
         assertThat(toCancelled.status()).isEqualTo(409);
 
         service.post("/api/v1/runs/" + id + "/state", Map.of("workerId", "w-t", "state", "SUCCEEDED"));
-        Api.Response afterEnd = service.post("/api/v1/runs/" + id + "/state", Map.of("workerId", "w-t", "state", "FAILED",
-                "reason", "late"));
+        Api.Response afterEnd = service.post(
+                "/api/v1/runs/" + id + "/state", Map.of("workerId", "w-t", "state", "FAILED", "reason", "late"));
         assertThat(afterEnd.status()).isEqualTo(409);
 
-        Api.Response badState = service.post("/api/v1/runs/" + id + "/state", Map.of("workerId", "w-t", "state", "DONE"));
+        Api.Response badState =
+                service.post("/api/v1/runs/" + id + "/state", Map.of("workerId", "w-t", "state", "DONE"));
         assertThat(badState.status()).isEqualTo(400);
         assertThat(badState.json().at("/errors/0/field").asString()).isEqualTo("state");
     }
@@ -112,18 +120,21 @@ class WorkerApiTest extends ApiTestBase {
         assertThat(intruder.status()).isEqualTo(409);
         assertThat(intruder.problemType()).isEqualTo("urn:alphadecay:problem:lease-lost");
 
-        Api.Response report = service.post("/api/v1/runs/" + id + "/state",
-                Map.of("workerId", "intruder", "state", "SUCCEEDED"));
+        Api.Response report =
+                service.post("/api/v1/runs/" + id + "/state", Map.of("workerId", "intruder", "state", "SUCCEEDED"));
         assertThat(report.status()).isEqualTo(409);
 
-        Api.Response unknown = service.post("/api/v1/runs/" + UUID.randomUUID() + "/heartbeat", Map.of("workerId", "holder"));
+        Api.Response unknown =
+                service.post("/api/v1/runs/" + UUID.randomUUID() + "/heartbeat", Map.of("workerId", "holder"));
         assertThat(unknown.status()).isEqualTo(404);
 
-        Api.Response badWorker = service.post("/api/v1/runs/" + id + "/heartbeat", Map.of("workerId", "no spaces allowed"));
+        Api.Response badWorker =
+                service.post("/api/v1/runs/" + id + "/heartbeat", Map.of("workerId", "no spaces allowed"));
         assertThat(badWorker.status()).isEqualTo(400);
         assertThat(badWorker.json().at("/errors/0/field").asString()).isEqualTo("workerId");
 
-        Api.Response negative = service.post("/api/v1/runs/" + id + "/heartbeat", Map.of("workerId", "holder", "step", -1));
+        Api.Response negative =
+                service.post("/api/v1/runs/" + id + "/heartbeat", Map.of("workerId", "holder", "step", -1));
         assertThat(negative.json().at("/errors/0/field").asString()).isEqualTo("step");
     }
 
@@ -134,13 +145,17 @@ class WorkerApiTest extends ApiTestBase {
 
         Api.Response requested = operator.post("/api/v1/runs/" + id + "/cancel", null);
         assertThat(requested.json().get("state").asString()).isEqualTo("CANCEL_REQUESTED");
-        assertThat(operator.post("/api/v1/runs/" + id + "/cancel", null).json().get("state").asString())
+        assertThat(operator.post("/api/v1/runs/" + id + "/cancel", null)
+                        .json()
+                        .get("state")
+                        .asString())
                 .isEqualTo("CANCEL_REQUESTED");
 
         Api.Response beat = service.post("/api/v1/runs/" + id + "/heartbeat", Map.of("workerId", "w-c", "step", 3));
         assertThat(beat.json().get("state").asString()).isEqualTo("CANCEL_REQUESTED");
 
-        Api.Response stopped = service.post("/api/v1/runs/" + id + "/state", Map.of("workerId", "w-c", "state", "CANCELLED"));
+        Api.Response stopped =
+                service.post("/api/v1/runs/" + id + "/state", Map.of("workerId", "w-c", "state", "CANCELLED"));
         assertThat(stopped.status()).isEqualTo(200);
         assertThat(stopped.json().get("state").asString()).isEqualTo("CANCELLED");
     }
@@ -160,7 +175,9 @@ class WorkerApiTest extends ApiTestBase {
         assertThat(run.get("state").asString()).isEqualTo("FAILED");
         assertThat(run.get("failureReason").asString()).contains("attempt 3 of 3");
         JsonNode events = operator.get("/api/v1/runs/" + id + "/events").json().get("events");
-        assertThat(events).filteredOn(e -> e.get("type").asString().equals("lease-expired")).hasSize(3);
+        assertThat(events)
+                .filteredOn(e -> e.get("type").asString().equals("lease-expired"))
+                .hasSize(3);
 
         Api.Response late = service.post("/api/v1/runs/" + id + "/heartbeat", Map.of("workerId", "crashy-3"));
         assertThat(late.status()).isEqualTo(409);
@@ -174,7 +191,8 @@ class WorkerApiTest extends ApiTestBase {
         expireLease(id);
 
         assertThat(runs.reapExpiredLeases()).isEqualTo(1);
-        assertThat(operator.get("/api/v1/runs/" + id).json().get("state").asString()).isEqualTo("CANCELLED");
+        assertThat(operator.get("/api/v1/runs/" + id).json().get("state").asString())
+                .isEqualTo("CANCELLED");
     }
 
     @Test
@@ -183,11 +201,15 @@ class WorkerApiTest extends ApiTestBase {
         claim("alive-worker");
 
         assertThat(runs.reapExpiredLeases()).isZero();
-        assertThat(operator.get("/api/v1/runs/" + id).json().get("state").asString()).isEqualTo("RUNNING");
+        assertThat(operator.get("/api/v1/runs/" + id).json().get("state").asString())
+                .isEqualTo("RUNNING");
     }
 
     private String create(String prefix) {
-        return operator.post("/api/v1/runs", Fixtures.tinyRun(uniqueName(prefix))).json().get("id").asString();
+        return operator.post("/api/v1/runs", Fixtures.tinyRun(uniqueName(prefix)))
+                .json()
+                .get("id")
+                .asString();
     }
 
     private JsonNode claim(String workerId) {
@@ -198,6 +220,7 @@ class WorkerApiTest extends ApiTestBase {
 
     private void expireLease(String id) {
         jdbc.sql("UPDATE runs SET lease_expires_at = now() - interval '1 second' WHERE id = :id")
-                .param("id", UUID.fromString(id)).update();
+                .param("id", UUID.fromString(id))
+                .update();
     }
 }

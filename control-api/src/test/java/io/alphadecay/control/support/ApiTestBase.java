@@ -55,8 +55,10 @@ public abstract class ApiTestBase {
 
     /** Ends every run other tests left active, for tests that claim "the oldest queued run" or reap leases. */
     protected void drainQueue() {
-        jdbc.sql("UPDATE runs SET state = 'CANCELLED', finished_at = now(), lease_owner = NULL, lease_expires_at = NULL "
-                + "WHERE state IN ('QUEUED', 'RUNNING', 'CANCEL_REQUESTED')").update();
+        jdbc.sql(
+                        "UPDATE runs SET state = 'CANCELLED', finished_at = now(), lease_owner = NULL, lease_expires_at = NULL "
+                                + "WHERE state IN ('QUEUED', 'RUNNING', 'CANCEL_REQUESTED')")
+                .update();
     }
 
     protected static String uniqueName(String prefix) {
@@ -68,10 +70,8 @@ public abstract class ApiTestBase {
             Path home = java.nio.file.Files.createTempDirectory("alphadecay-test-home");
             home.toFile().deleteOnExit();
             return home;
-        }
-        catch (java.io.IOException ex) {
+        } catch (java.io.IOException ex) {
             throw new java.io.UncheckedIOException(ex);
         }
     }
-
 }

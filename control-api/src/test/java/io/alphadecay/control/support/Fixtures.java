@@ -8,8 +8,7 @@ import java.util.Map;
 /** Request bodies the tests share. */
 public final class Fixtures {
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** The run body from the API documentation, with the given name. */
     public static Map<String, Object> paperRun(String name) {
@@ -24,8 +23,9 @@ public final class Fixtures {
         body.put("learningRate", 0.001);
         body.put("warmupSteps", 1000);
         body.put("weightDecay", 0.1);
-        body.put("decay", Map.of("policy", "alphadecay", "interval", 500, "s1", 0.6666, "s2", 5, "estimator",
-                "median-hill"));
+        body.put(
+                "decay",
+                Map.of("policy", "alphadecay", "interval", 500, "s1", 0.6666, "s2", 5, "estimator", "median-hill"));
         body.put("dataset", "default");
         return body;
     }

@@ -16,11 +16,9 @@ public final class TestDatabase {
 
     private static volatile Connection connection;
 
-    private TestDatabase() {
-    }
+    private TestDatabase() {}
 
-    public record Connection(String url, String user, String password, String kind) {
-    }
+    public record Connection(String url, String user, String password, String kind) {}
 
     public static Connection get() {
         if (connection == null) {
@@ -38,7 +36,8 @@ public final class TestDatabase {
             PostgreSQLContainer container = new PostgreSQLContainer("postgres:17-alpine");
             container.start();
             Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
-            return new Connection(container.getJdbcUrl(), container.getUsername(), container.getPassword(), "testcontainers");
+            return new Connection(
+                    container.getJdbcUrl(), container.getUsername(), container.getPassword(), "testcontainers");
         }
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
@@ -48,15 +47,16 @@ public final class TestDatabase {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     postgres.close();
-                }
-                catch (IOException ignored) {
+                } catch (IOException ignored) {
                     // The JVM is going away; the temporary directory goes with the OS clean-up.
                 }
             }));
-            return new Connection("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", "postgres",
-                    "postgres", "embedded");
-        }
-        catch (IOException ex) {
+            return new Connection(
+                    "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres",
+                    "postgres",
+                    "postgres",
+                    "embedded");
+        } catch (IOException ex) {
             throw new UncheckedIOException("Cannot start the embedded PostgreSQL for tests", ex);
         }
     }
@@ -64,8 +64,7 @@ public final class TestDatabase {
     private static boolean dockerAvailable() {
         try {
             return DockerClientFactory.instance().isDockerAvailable();
-        }
-        catch (RuntimeException | LinkageError ex) {
+        } catch (RuntimeException | LinkageError ex) {
             return false;
         }
     }

@@ -15,8 +15,7 @@ import java.util.concurrent.TimeUnit;
 /** Runs the command-line tools that validate the deployment files, as a developer would from a shell. */
 final class Commands {
 
-    private Commands() {
-    }
+    private Commands() {}
 
     record Result(int exitCode, String stdout, String stderr) {
 
@@ -51,12 +50,19 @@ final class Commands {
      * Runs {@code command} in {@code directory} with the environment of this JVM less {@code unset} (and less every
      * variable starting with one of {@code unsetPrefixes}) plus {@code extra}.
      */
-    static Result run(Path directory, Duration timeout, Collection<String> unset, Collection<String> unsetPrefixes,
-            Map<String, String> extra, List<String> command) throws IOException, InterruptedException {
+    static Result run(
+            Path directory,
+            Duration timeout,
+            Collection<String> unset,
+            Collection<String> unsetPrefixes,
+            Map<String, String> extra,
+            List<String> command)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile("command", ".out");
         Path err = Files.createTempFile("command", ".err");
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(directory.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile());
@@ -69,10 +75,11 @@ final class Commands {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout);
             }
-            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            return new Result(
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
-        }
-        finally {
+        } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }

@@ -36,6 +36,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
 
+import io.alphadecay.deploy.RepositoryFiles;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -46,9 +48,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
-
-import io.alphadecay.deploy.RepositoryFiles;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -71,12 +70,13 @@ class ComposeFileTest {
     static final String DASHBOARDS_SOURCE = "./helm/alphadecay/dashboards";
 
     /** The services that `docker compose up` starts without a profile. */
-    static final Set<String> DEFAULT_SERVICES = Set.of("postgres", "control-api", "esd-service", "trainer-service",
-            "prometheus", "grafana");
+    static final Set<String> DEFAULT_SERVICES =
+            Set.of("postgres", "control-api", "esd-service", "trainer-service", "prometheus", "grafana");
+
     static final String GPU_TRAINER = "trainer-service-gpu";
     /** The services built from the Dockerfile, with the port each listens on. */
-    static final Map<String, Integer> OUR_SERVICES = Map.of("control-api", 8080, "esd-service", 8081,
-            "trainer-service", 8082, GPU_TRAINER, 8082);
+    static final Map<String, Integer> OUR_SERVICES =
+            Map.of("control-api", 8080, "esd-service", 8081, "trainer-service", 8082, GPU_TRAINER, 8082);
 
     static final Pattern SECRET_KEY = Pattern.compile(".*(TOKEN|PASSWORD|SECRET).*");
     static final Pattern REFERENCE_ONLY = Pattern.compile("\\$\\{[A-Z][A-Z0-9_]*(:?[?-][^}]*)?}");
@@ -148,7 +148,10 @@ class ComposeFileTest {
     }
 
     static Optional<String> mountTarget(Map<String, Object> service, String source) {
-        return volumes(service).stream().filter(v -> v[0].equals(source)).map(v -> v[1]).findFirst();
+        return volumes(service).stream()
+                .filter(v -> v[0].equals(source))
+                .map(v -> v[1])
+                .findFirst();
     }
 
     /** KEY=VALUE lines of an env file, in order. */
@@ -201,9 +204,14 @@ class ComposeFileTest {
         void postgresKeepsItsDataInANamedVolume() {
             Map<String, Object> declared = map(compose.get("volumes"));
             Optional<String> source = volumes(service(compose, "postgres")).stream()
-                    .filter(v -> v[1].equals("/var/lib/postgresql/data")).map(v -> v[0]).findFirst();
+                    .filter(v -> v[1].equals("/var/lib/postgresql/data"))
+                    .map(v -> v[0])
+                    .findFirst();
             assertThat(source).as("a volume on postgres's data directory").isPresent();
-            assertThat(source.get()).as("a named volume, not a host folder").doesNotContain("/").doesNotStartWith(".");
+            assertThat(source.get())
+                    .as("a named volume, not a host folder")
+                    .doesNotContain("/")
+                    .doesNotStartWith(".");
             assertThat(declared).containsKey(source.get());
         }
 
@@ -218,18 +226,28 @@ class ComposeFileTest {
                 assertThat(healthcheck).as(name).containsKeys("interval", "timeout", "retries");
             });
             // Ours need neither curl nor wget: the image's own script asks the readiness probe
-            OUR_SERVICES.keySet().forEach(name -> assertThat(strings(map(service(compose, name).get("healthcheck"))
-                    .get("test"))).as(name).containsExactly("CMD", "alphadecay-healthcheck"));
+            OUR_SERVICES
+                    .keySet()
+                    .forEach(name -> assertThat(
+                                    strings(map(service(compose, name).get("healthcheck"))
+                                            .get("test")))
+                            .as(name)
+                            .containsExactly("CMD", "alphadecay-healthcheck"));
         }
 
         @Test
         void servicesStartOnlyOnceTheirDependenciesAreHealthy() {
             Map<String, Set<String>> expected = Map.of(
-                    "control-api", Set.of("postgres"),
-                    "esd-service", Set.of("control-api"),
-                    "trainer-service", Set.of("control-api", "esd-service"),
-                    GPU_TRAINER, Set.of("control-api", "esd-service"),
-                    "grafana", Set.of("postgres", "prometheus"));
+                    "control-api",
+                    Set.of("postgres"),
+                    "esd-service",
+                    Set.of("control-api"),
+                    "trainer-service",
+                    Set.of("control-api", "esd-service"),
+                    GPU_TRAINER,
+                    Set.of("control-api", "esd-service"),
+                    "grafana",
+                    Set.of("postgres", "prometheus"));
             expected.forEach((name, dependencies) -> {
                 Map<String, Object> dependsOn = map(service(compose, name).get("depends_on"));
                 assertThat(dependsOn.keySet()).as(name).containsAll(dependencies);
@@ -240,10 +258,12 @@ class ComposeFileTest {
                     return;
                 }
                 map(dependsOn).forEach((dependency, condition) -> {
-                    assertThat(map(condition).get("condition")).as(name + " -> " + dependency)
+                    assertThat(map(condition).get("condition"))
+                            .as(name + " -> " + dependency)
                             .isEqualTo("service_healthy");
                     assertThat(service(compose, dependency).get("profiles"))
-                            .as("%s depends on %s, which must run without a profile", name, dependency).isNull();
+                            .as("%s depends on %s, which must run without a profile", name, dependency)
+                            .isNull();
                 });
             });
         }
@@ -254,13 +274,16 @@ class ComposeFileTest {
             Map<String, String> example = envFile(ENV_EXAMPLE);
             example.forEach((key, value) -> {
                 if (SECRET_KEY.matcher(key).matches()) {
-                    assertThat(text).as("the value of " + key + " from .env.example").doesNotContain(value);
+                    assertThat(text)
+                            .as("the value of " + key + " from .env.example")
+                            .doesNotContain(value);
                 }
             });
             List<Map<String, Object>> environments = new ArrayList<>();
             services(compose).values().forEach(s -> environments.add(map(s)));
-            compose.keySet().stream().filter(k -> k.startsWith("x-")).forEach(k -> environments
-                    .add(Map.of("environment", compose.get(k))));
+            compose.keySet().stream()
+                    .filter(k -> k.startsWith("x-"))
+                    .forEach(k -> environments.add(Map.of("environment", compose.get(k))));
             int secrets = 0;
             for (Map<String, Object> holder : environments) {
                 for (Map.Entry<String, String> entry : environment(holder).entrySet()) {
@@ -293,14 +316,19 @@ class ComposeFileTest {
             // The services refuse tokens under 16 characters and equal tokens (common's Tokens)
             assertThat(operator).hasSizeGreaterThanOrEqualTo(16);
             assertThat(service).hasSizeGreaterThanOrEqualTo(16).isNotEqualTo(operator);
-            example.forEach((key, value) -> assertThat(value).as(key).doesNotContain("$").doesNotContain(" "));
+            example.forEach((key, value) ->
+                    assertThat(value).as(key).doesNotContain("$").doesNotContain(" "));
         }
 
         @Test
         void theRealEnvFileIsIgnoredByGitAndDocker() throws IOException {
-            assertThat(Files.readAllLines(ROOT.resolve(".gitignore"))).map(String::strip).contains(".env")
+            assertThat(Files.readAllLines(ROOT.resolve(".gitignore")))
+                    .map(String::strip)
+                    .contains(".env")
                     .doesNotContain(".env*", ".env.*");
-            assertThat(Files.readAllLines(ROOT.resolve(".dockerignore"))).map(String::strip).contains(".env");
+            assertThat(Files.readAllLines(ROOT.resolve(".dockerignore")))
+                    .map(String::strip)
+                    .contains(".env");
         }
 
         @Test
@@ -317,8 +345,8 @@ class ComposeFileTest {
                     .containsEntry("ALPHADECAY_ESD_URL", "http://esd-service:8081");
             Map<String, String> api = environment(service(compose, "control-api"));
             Map<String, String> postgres = environment(service(compose, "postgres"));
-            assertThat(api.get("ALPHADECAY_DB_URL")).isEqualTo("jdbc:postgresql://postgres:5432/"
-                    + postgres.get("POSTGRES_DB"));
+            assertThat(api.get("ALPHADECAY_DB_URL"))
+                    .isEqualTo("jdbc:postgresql://postgres:5432/" + postgres.get("POSTGRES_DB"));
             assertThat(api.get("ALPHADECAY_DB_USER")).isEqualTo(postgres.get("POSTGRES_USER"));
             assertThat(api.get("ALPHADECAY_DB_PASSWORD")).isEqualTo(postgres.get("POSTGRES_PASSWORD"));
         }
@@ -331,16 +359,19 @@ class ComposeFileTest {
                     strings(ports).forEach(p -> assertThat(p).as(name).startsWith("127.0.0.1:"));
                 }
             });
-            OUR_SERVICES.forEach((name, port) -> assertThat(strings(service(compose, name).get("ports")))
-                    .as(name).anyMatch(p -> p.endsWith(":" + port)));
+            OUR_SERVICES.forEach(
+                    (name, port) -> assertThat(strings(service(compose, name).get("ports")))
+                            .as(name)
+                            .anyMatch(p -> p.endsWith(":" + port)));
         }
 
         @Test
         void theGpuTrainerRunsOnlyInTheGpuProfileWithNvidiaDevices() {
             Map<String, Object> gpu = service(compose, GPU_TRAINER);
             assertThat(strings(gpu.get("profiles"))).containsExactly("gpu");
-            List<Object> devices = list(map(map(map(gpu.get("deploy")).get("resources")).get("reservations"))
-                    .get("devices"));
+            List<Object> devices =
+                    list(map(map(map(gpu.get("deploy")).get("resources")).get("reservations"))
+                            .get("devices"));
             assertThat(devices).hasSize(1);
             Map<String, Object> device = map(devices.get(0));
             assertThat(device.get("driver")).isEqualTo("nvidia");
@@ -351,8 +382,12 @@ class ComposeFileTest {
 
             services(compose).forEach((name, raw) -> {
                 if (!name.equals(GPU_TRAINER)) {
-                    assertThat(map(raw).get("profiles")).as(name + " runs by default").isNull();
-                    assertThat(map(raw).get("deploy")).as(name + " reserves no device").isNull();
+                    assertThat(map(raw).get("profiles"))
+                            .as(name + " runs by default")
+                            .isNull();
+                    assertThat(map(raw).get("deploy"))
+                            .as(name + " reserves no device")
+                            .isNull();
                 }
             });
         }
@@ -362,7 +397,8 @@ class ComposeFileTest {
             Map<String, Object> cpu = service(compose, "trainer-service");
             Map<String, Object> gpu = service(compose, GPU_TRAINER);
             assertThat(volumes(gpu).stream().map(v -> String.join(":", v)).toList())
-                    .isEqualTo(volumes(cpu).stream().map(v -> String.join(":", v)).toList());
+                    .isEqualTo(
+                            volumes(cpu).stream().map(v -> String.join(":", v)).toList());
             assertThat(trainerAliases(gpu)).isEqualTo(trainerAliases(cpu)).isNotEmpty();
         }
 
@@ -382,16 +418,22 @@ class ComposeFileTest {
                 Map<String, Object> job = jobs.get(name);
                 assertThat(job.get("metrics_path")).as(name).isEqualTo("/actuator/prometheus");
                 Map<String, Object> authorization = map(job.get("authorization"));
-                assertThat(authorization.getOrDefault("type", "Bearer")).as(name).isEqualTo("Bearer");
+                assertThat(authorization.getOrDefault("type", "Bearer"))
+                        .as(name)
+                        .isEqualTo("Bearer");
                 assertThat(authorization.get("credentials_file")).as(name).isEqualTo(tokenFile);
-                assertThat(authorization).as(name + ": no token written in the file").doesNotContainKey("credentials");
+                assertThat(authorization)
+                        .as(name + ": no token written in the file")
+                        .doesNotContainKey("credentials");
             }
             for (String name : List.of("control-api", "esd-service")) {
-                List<String> targets = strings(map(list(jobs.get(name).get("static_configs")).get(0)).get("targets"));
+                List<String> targets = strings(
+                        map(list(jobs.get(name).get("static_configs")).get(0)).get("targets"));
                 assertThat(targets).as(name).containsExactly(name + ":" + OUR_SERVICES.get(name));
                 assertThat(services(compose)).containsKey(host(targets.get(0)));
             }
-            Map<String, Object> dns = map(list(jobs.get("trainer-service").get("dns_sd_configs")).get(0));
+            Map<String, Object> dns =
+                    map(list(jobs.get("trainer-service").get("dns_sd_configs")).get(0));
             assertThat(strings(dns.get("names"))).isEqualTo(trainerAliases(service(compose, "trainer-service")));
             assertThat(dns.get("port")).isEqualTo(OUR_SERVICES.get("trainer-service"));
         }
@@ -402,11 +444,16 @@ class ComposeFileTest {
             String tokenFile = prometheusTokenFile();
             String tokenDir = tokenFile.substring(0, tokenFile.lastIndexOf('/'));
             assertThat(strings(prometheus.get("tmpfs"))).contains(tokenDir);
-            assertThat(strings(prometheus.get("entrypoint"))).containsExactly("/bin/sh",
-                    mountTarget(prometheus, "./deploy/prometheus/start.sh").orElseThrow());
+            assertThat(strings(prometheus.get("entrypoint")))
+                    .containsExactly(
+                            "/bin/sh",
+                            mountTarget(prometheus, "./deploy/prometheus/start.sh")
+                                    .orElseThrow());
             String start = Files.readString(PROMETHEUS_START);
-            assertThat(start).contains("--config.file="
-                    + mountTarget(prometheus, "./deploy/prometheus/prometheus.yml").orElseThrow());
+            assertThat(start)
+                    .contains("--config.file="
+                            + mountTarget(prometheus, "./deploy/prometheus/prometheus.yml")
+                                    .orElseThrow());
             assertThat(start).contains("unset ALPHADECAY_SERVICE_TOKEN").contains("exec /bin/prometheus");
             assertThat(environment(prometheus).get("ALPHADECAY_SERVICE_TOKEN")).matches(REFERENCE_ONLY);
         }
@@ -428,12 +475,15 @@ class ComposeFileTest {
             assertThat(postgres.get("url")).isEqualTo("postgres:5432");
             Map<String, String> db = environment(service(compose, "postgres"));
             assertThat(map(postgres.get("jsonData")).get("database")).isEqualTo(db.get("POSTGRES_DB"));
-            assertThat(postgres.get("user")).as("the read-only role, not the owner").isEqualTo("grafana")
+            assertThat(postgres.get("user"))
+                    .as("the read-only role, not the owner")
+                    .isEqualTo("grafana")
                     .isNotEqualTo(db.get("POSTGRES_USER"));
             String password = String.valueOf(map(postgres.get("secureJsonData")).get("password"));
             assertThat(password).isIn("$GRAFANA_DB_PASSWORD", "${GRAFANA_DB_PASSWORD}");
             assertThat(environment(service(compose, "grafana")).get("GRAFANA_DB_PASSWORD"))
-                    .isEqualTo(db.get("GRAFANA_DB_PASSWORD")).matches(REFERENCE_ONLY);
+                    .isEqualTo(db.get("GRAFANA_DB_PASSWORD"))
+                    .matches(REFERENCE_ONLY);
         }
 
         @Test
@@ -458,18 +508,23 @@ class ComposeFileTest {
 
         @Test
         void everyMountedFileOfTheRepositoryExists() {
-            services(compose).forEach((name, raw) -> volumes(map(raw)).forEach(v -> {
-                if (v[0].startsWith("./") && !v[0].equals(DASHBOARDS_SOURCE)) {
-                    assertThat(ROOT.resolve(v[0])).as(name + " mounts " + v[0]).exists();
-                }
-                if (v.length > 2) {
-                    assertThat(v[2]).as(name + " " + v[0]).isIn("ro", "rw");
-                }
-                if (v[0].startsWith("./deploy/") || v[0].equals(DASHBOARDS_SOURCE)) {
-                    assertThat(v).as(name + ": configuration is mounted read-only: " + v[0]).hasSize(3);
-                    assertThat(v[2]).isEqualTo("ro");
-                }
-            }));
+            services(compose)
+                    .forEach((name, raw) -> volumes(map(raw)).forEach(v -> {
+                        if (v[0].startsWith("./") && !v[0].equals(DASHBOARDS_SOURCE)) {
+                            assertThat(ROOT.resolve(v[0]))
+                                    .as(name + " mounts " + v[0])
+                                    .exists();
+                        }
+                        if (v.length > 2) {
+                            assertThat(v[2]).as(name + " " + v[0]).isIn("ro", "rw");
+                        }
+                        if (v[0].startsWith("./deploy/") || v[0].equals(DASHBOARDS_SOURCE)) {
+                            assertThat(v)
+                                    .as(name + ": configuration is mounted read-only: " + v[0])
+                                    .hasSize(3);
+                            assertThat(v[2]).isEqualTo("ro");
+                        }
+                    }));
         }
 
         @Test
@@ -478,12 +533,14 @@ class ComposeFileTest {
             assertThat(mountTarget(postgres, "./deploy/postgres/10-grafana-reader.sh"))
                     .contains("/docker-entrypoint-initdb.d/10-grafana-reader.sh");
             String script = Files.readString(GRAFANA_READER);
-            assertThat(script).contains("CREATE ROLE grafana LOGIN")
+            assertThat(script)
+                    .contains("CREATE ROLE grafana LOGIN")
                     .contains("ALTER DEFAULT PRIVILEGES FOR ROLE :\"owner\" IN SCHEMA public"
                             + " GRANT SELECT ON TABLES TO grafana")
                     .contains("--set=owner=\"$POSTGRES_USER\"");
             // Nothing but reading is ever granted to it
-            Matcher grants = Pattern.compile("GRANT\\s+(\\w+)[^;]*TO\\s+[^;]*grafana").matcher(script);
+            Matcher grants =
+                    Pattern.compile("GRANT\\s+(\\w+)[^;]*TO\\s+[^;]*grafana").matcher(script);
             int count = 0;
             while (grants.find()) {
                 count++;
@@ -515,10 +572,15 @@ class ComposeFileTest {
                 if (service.containsKey("build")) {
                     Map<String, Object> build = map(service.get("build"));
                     assertThat(build.get("context")).as(name).isEqualTo(".");
-                    assertThat(build.getOrDefault("dockerfile", "Dockerfile")).as(name).isEqualTo("Dockerfile");
-                    assertThat(dockerfile.stage(String.valueOf(build.get("target")))).as(name).isPresent();
+                    assertThat(build.getOrDefault("dockerfile", "Dockerfile"))
+                            .as(name)
+                            .isEqualTo("Dockerfile");
+                    assertThat(dockerfile.stage(String.valueOf(build.get("target"))))
+                            .as(name)
+                            .isPresent();
                 } else {
-                    assertThat(String.valueOf(service.get("image"))).as(name + " pins its image")
+                    assertThat(String.valueOf(service.get("image")))
+                            .as(name + " pins its image")
                             .matches("[a-z0-9./-]+:[0-9][A-Za-z0-9._-]*|[a-z0-9./-]+:v[0-9][A-Za-z0-9._-]*");
                 }
             });
@@ -533,7 +595,9 @@ class ComposeFileTest {
                 assertThat(users).as(target + " sets its user").isNotEmpty();
                 String user = users.get(users.size() - 1).split(":")[0];
                 assertThat(user).as(target).isNotIn("0", "root");
-                assertThat(service(compose, target).get("user")).as(target + " keeps the image's user").isNull();
+                assertThat(service(compose, target).get("user"))
+                        .as(target + " keeps the image's user")
+                        .isNull();
             });
         }
 
@@ -545,11 +609,13 @@ class ComposeFileTest {
                         .as(target)
                         .anyMatch(c -> c.contains("deploy/docker/healthcheck /usr/local/bin/alphadecay-healthcheck"));
                 String service = target.replace("-gpu", "");
-                assertThat(dockerfile.stage(target).orElseThrow().arguments("COPY")).as(target)
+                assertThat(dockerfile.stage(target).orElseThrow().arguments("COPY"))
+                        .as(target)
                         .anyMatch(c -> c.startsWith("--from=build /out/" + service + ".jar "));
                 assertThat(lineage.stream().flatMap(s -> s.env().entrySet().stream()))
                         .as(target + " listens where compose and Prometheus expect it")
-                        .anyMatch(e -> e.getKey().equals("SERVER_PORT") && e.getValue().equals(String.valueOf(port)));
+                        .anyMatch(e ->
+                                e.getKey().equals("SERVER_PORT") && e.getValue().equals(String.valueOf(port)));
             });
             assertThat(dockerfile.stage("build").orElseThrow().arguments("RUN"))
                     .anyMatch(r -> r.contains("./mvnw") && r.contains("package"));
@@ -559,7 +625,8 @@ class ComposeFileTest {
         void trainerImagesCarryNpmForTheDefaultCorpus() {
             for (String target : List.of("trainer-service", GPU_TRAINER)) {
                 Dockerfile.Stage stage = dockerfile.stage(target).orElseThrow();
-                assertThat(stage.arguments("COPY")).as(target)
+                assertThat(stage.arguments("COPY"))
+                        .as(target)
                         .anyMatch(c -> c.startsWith("--from=node /usr/local/lib/node_modules/npm"));
                 assertThat(stage.arguments("RUN")).as(target).anyMatch(r -> r.contains("npm --version"));
             }
@@ -568,28 +635,40 @@ class ComposeFileTest {
         @Test
         void theGpuImageLoadsACudaLibtorchOfTheTrainersPytorchVersion() throws IOException {
             String pom = Files.readString(ROOT.resolve("trainer-service/pom.xml"));
-            Matcher version = Pattern.compile("<pytorch.version>([^<]+)</pytorch.version>").matcher(pom);
+            Matcher version = Pattern.compile("<pytorch.version>([^<]+)</pytorch.version>")
+                    .matcher(pom);
             assertThat(version.find()).isTrue();
             Matcher djl = Pattern.compile("<djl.version>([^<]+)</djl.version>").matcher(pom);
             assertThat(djl.find()).isTrue();
 
-            Map<String, String> env = dockerfile.stage(GPU_TRAINER).orElseThrow().env();
+            Map<String, String> env =
+                    dockerfile.stage(GPU_TRAINER).orElseThrow().env();
             assertThat(env).containsEntry("PYTORCH_VERSION", version.group(1));
             String flavor = env.get("PYTORCH_FLAVOR");
             assertThat(flavor).matches("cu\\d+");
             assertThat(dockerfile.lineage(GPU_TRAINER).stream().flatMap(s -> s.arguments("COPY").stream()))
                     .anyMatch(c -> c.endsWith(" " + env.get("PYTORCH_LIBRARY_PATH")));
             String url = dockerfile.stage("libtorch-cuda").orElseThrow().arguments("ARG").stream()
-                    .filter(a -> a.startsWith("LIBTORCH_URL=")).findFirst().orElseThrow();
+                    .filter(a -> a.startsWith("LIBTORCH_URL="))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(url).contains("/" + flavor + "/").contains("-" + version.group(1) + "%2B" + flavor + ".zip");
 
             // The JNI glue of that flavour ships in pytorch-jni; checked where the local repository has the jar
-            Path jni = Path.of(System.getProperty("user.home"), ".m2", "repository", "ai", "djl", "pytorch",
-                    "pytorch-jni", version.group(1) + "-" + djl.group(1),
+            Path jni = Path.of(
+                    System.getProperty("user.home"),
+                    ".m2",
+                    "repository",
+                    "ai",
+                    "djl",
+                    "pytorch",
+                    "pytorch-jni",
+                    version.group(1) + "-" + djl.group(1),
                     "pytorch-jni-" + version.group(1) + "-" + djl.group(1) + ".jar");
             if (Files.isRegularFile(jni)) {
                 try (ZipFile zip = new ZipFile(jni.toFile())) {
-                    assertThat(zip.getEntry("jnilib/linux-x86_64/" + flavor + "/libdjl_torch.so")).as(jni.toString())
+                    assertThat(zip.getEntry("jnilib/linux-x86_64/" + flavor + "/libdjl_torch.so"))
+                            .as(jni.toString())
                             .isNotNull();
                 }
             }
@@ -597,26 +676,36 @@ class ComposeFileTest {
 
         @Test
         void theBuildContextKeepsTheSourcesAndLeavesOutSecretsAndBuildOutput() throws IOException {
-            List<String> patterns = Files.readAllLines(ROOT.resolve(".dockerignore")).stream().map(String::strip)
-                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-            for (String excluded : List.of(".env", "control-api/target/control-api.jar", "target/x", ".alphadecay/x",
-                    ".git")) {
-                assertThat(ignored(patterns, excluded)).as(excluded + " is left out").isTrue();
+            List<String> patterns = Files.readAllLines(ROOT.resolve(".dockerignore")).stream()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .toList();
+            for (String excluded :
+                    List.of(".env", "control-api/target/control-api.jar", "target/x", ".alphadecay/x", ".git")) {
+                assertThat(ignored(patterns, excluded))
+                        .as(excluded + " is left out")
+                        .isTrue();
             }
-            List<String> needed = new ArrayList<>(List.of("mvnw", "pom.xml", ".mvn/wrapper/maven-wrapper.properties",
-                    "deploy/docker/healthcheck", "deploy/pom.xml"));
+            List<String> needed = new ArrayList<>(List.of(
+                    "mvnw",
+                    "pom.xml",
+                    ".mvn/wrapper/maven-wrapper.properties",
+                    "deploy/docker/healthcheck",
+                    "deploy/pom.xml"));
             try (var migrations = Files.list(ROOT.resolve("db/migration"))) {
                 migrations.forEach(f -> needed.add("db/migration/" + f.getFileName()));
             }
-            Matcher modules = Pattern.compile("<module>([^<]+)</module>")
-                    .matcher(Files.readString(ROOT.resolve("pom.xml")));
+            Matcher modules =
+                    Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(ROOT.resolve("pom.xml")));
             while (modules.find()) {
                 needed.add(modules.group(1) + "/pom.xml");
                 needed.add(modules.group(1) + "/src/main/java/Some.java");
                 needed.add(modules.group(1) + "/src/main/resources/application.yml");
             }
             for (String path : needed) {
-                assertThat(ignored(patterns, path)).as(path + " reaches the build").isFalse();
+                assertThat(ignored(patterns, path))
+                        .as(path + " reaches the build")
+                        .isFalse();
             }
         }
 
@@ -629,7 +718,8 @@ class ComposeFileTest {
                 PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
                 // Docker's leading **/ also matches no folder at all, Java's glob needs one
                 PathMatcher top = glob.startsWith("**/")
-                        ? FileSystems.getDefault().getPathMatcher("glob:" + glob.substring(3)) : matcher;
+                        ? FileSystems.getDefault().getPathMatcher("glob:" + glob.substring(3))
+                        : matcher;
                 Path candidate = Path.of(path);
                 for (int n = 1; n <= candidate.getNameCount(); n++) {
                     if (matcher.matches(candidate.subpath(0, n)) || top.matches(candidate.subpath(0, n))) {
@@ -650,28 +740,36 @@ class ComposeFileTest {
         @Test
         void everyScriptParses() throws Exception {
             Map<Path, String> scripts = Map.of(
-                    HEALTHCHECK, "bash",
-                    GRAFANA_READER, "bash",
-                    PROMETHEUS_START, "sh",
-                    ROOT.resolve(".ci/install-test-tools"), "bash");
+                    HEALTHCHECK,
+                    "bash",
+                    GRAFANA_READER,
+                    "bash",
+                    PROMETHEUS_START,
+                    "sh",
+                    ROOT.resolve(".ci/install-test-tools"),
+                    "bash");
             for (Map.Entry<Path, String> script : scripts.entrySet()) {
                 assumeTrue(Commands.onPath(script.getValue()).isPresent(), script.getValue() + " is not installed");
-                Commands.Result result = Commands.run(ROOT, Duration.ofSeconds(30),
+                Commands.Result result = Commands.run(
+                        ROOT,
+                        Duration.ofSeconds(30),
                         List.of(script.getValue(), "-n", script.getKey().toString()));
-                assertThat(result.exitCode()).as(script.getKey() + "\n" + result.describe()).isZero();
+                assertThat(result.exitCode())
+                        .as(script.getKey() + "\n" + result.describe())
+                        .isZero();
                 assertThat(Files.readString(script.getKey())).startsWith("#!/");
             }
         }
 
         @Test
-        void prometheusStartWritesTheTokenForItsUserAloneAndHidesItFromPrometheus(@TempDir Path temp)
-                throws Exception {
+        void prometheusStartWritesTheTokenForItsUserAloneAndHidesItFromPrometheus(@TempDir Path temp) throws Exception {
             assumeTrue(Commands.onPath("sh").isPresent(), "sh is not installed");
             // The script as the container runs it, with its two absolute paths moved into a temporary folder
             Path tokenFile = temp.resolve("service-token");
             Path fakePrometheus = temp.resolve("prometheus");
-            Files.writeString(fakePrometheus, "#!/bin/sh\necho \"args: $*\"\n"
-                    + "echo \"token in env: ${ALPHADECAY_SERVICE_TOKEN:-none}\"\n");
+            Files.writeString(
+                    fakePrometheus,
+                    "#!/bin/sh\necho \"args: $*\"\n" + "echo \"token in env: ${ALPHADECAY_SERVICE_TOKEN:-none}\"\n");
             fakePrometheus.toFile().setExecutable(true);
             String original = Files.readString(PROMETHEUS_START);
             String script = original.replace(prometheusTokenFile(), tokenFile.toString())
@@ -679,19 +777,32 @@ class ComposeFileTest {
             assertThat(script).isNotEqualTo(original).doesNotContain("/run/alphadecay", "/bin/prometheus");
             Path copy = Files.writeString(temp.resolve("start.sh"), script);
 
-            Commands.Result result = Commands.run(temp, Duration.ofSeconds(30), List.of(), List.of(),
+            Commands.Result result = Commands.run(
+                    temp,
+                    Duration.ofSeconds(30),
+                    List.of(),
+                    List.of(),
                     Map.of("ALPHADECAY_SERVICE_TOKEN", "the-service-token-of-the-test"),
                     List.of("sh", copy.toString(), "--storage.tsdb.retention.time=30d"));
             assertThat(result.exitCode()).as(result.describe()).isZero();
-            assertThat(result.stdout()).contains("args: --config.file=/etc/prometheus/prometheus.yml"
-                    + " --storage.tsdb.path=/prometheus --storage.tsdb.retention.time=30d")
+            assertThat(result.stdout())
+                    .contains("args: --config.file=/etc/prometheus/prometheus.yml"
+                            + " --storage.tsdb.path=/prometheus --storage.tsdb.retention.time=30d")
                     .contains("token in env: none");
             assertThat(Files.readString(tokenFile)).isEqualTo("the-service-token-of-the-test");
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)))
+                    .isEqualTo("rw-------");
 
-            Commands.Result missing = Commands.run(temp, Duration.ofSeconds(30), List.of("ALPHADECAY_SERVICE_TOKEN"),
-                    List.of(), Map.of(), List.of("sh", copy.toString()));
-            assertThat(missing.exitCode()).as("without a token Prometheus does not start").isNotZero();
+            Commands.Result missing = Commands.run(
+                    temp,
+                    Duration.ofSeconds(30),
+                    List.of("ALPHADECAY_SERVICE_TOKEN"),
+                    List.of(),
+                    Map.of(),
+                    List.of("sh", copy.toString()));
+            assertThat(missing.exitCode())
+                    .as("without a token Prometheus does not start")
+                    .isNotZero();
             assertThat(missing.stdout()).doesNotContain("args:");
         }
 
@@ -707,8 +818,8 @@ class ComposeFileTest {
                 thread = new Thread(() -> {
                     try (Socket client = socket.accept()) {
                         client.setSoTimeout(10_000);
-                        BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(),
-                                StandardCharsets.US_ASCII));
+                        BufferedReader in = new BufferedReader(
+                                new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
                         requestLine = in.readLine();
                         String header;
                         do {
@@ -717,8 +828,7 @@ class ComposeFileTest {
                         OutputStream out = client.getOutputStream();
                         out.write((statusLine + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                         out.flush();
-                    }
-                    catch (IOException ignored) {
+                    } catch (IOException ignored) {
                         // the test sees the script's exit code
                     }
                 });
@@ -745,13 +855,17 @@ class ComposeFileTest {
         }
 
         @ParameterizedTest
-        @CsvSource(delimiter = '|', ignoreLeadingAndTrailingWhitespace = false, value = {
-            "HTTP/1.1 200 OK|0",
-            "HTTP/1.1 200 |0", // Tomcat leaves the reason phrase out
-            "HTTP/1.1 200|0",
-            "HTTP/1.1 503 Service Unavailable|1",
-            "HTTP/1.1 2000 Strange|1",
-            "HTTP/1.1 401 |1"})
+        @CsvSource(
+                delimiter = '|',
+                ignoreLeadingAndTrailingWhitespace = false,
+                value = {
+                    "HTTP/1.1 200 OK|0",
+                    "HTTP/1.1 200 |0", // Tomcat leaves the reason phrase out
+                    "HTTP/1.1 200|0",
+                    "HTTP/1.1 503 Service Unavailable|1",
+                    "HTTP/1.1 2000 Strange|1",
+                    "HTTP/1.1 401 |1"
+                })
         void theHealthcheckPassesOnlyOnA200FromTheReadinessProbe(String statusLine, int expected) throws Exception {
             try (OneAnswer server = new OneAnswer(statusLine)) {
                 Commands.Result result = healthcheck(Map.of(), String.valueOf(server.port()));
@@ -808,8 +922,10 @@ class ComposeFileTest {
             }
             assertThat(tables).contains("runs", "metric_points");
 
-            try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(data)
-                    .setCleanDataDirectory(true).start()) {
+            try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(data)
+                    .setCleanDataDirectory(true)
+                    .start()) {
                 String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/";
                 try (Connection admin = DriverManager.getConnection(url + "postgres", "postgres", "postgres");
                         Statement statement = admin.createStatement()) {
@@ -833,11 +949,18 @@ class ComposeFileTest {
                             .isInstanceOf(SQLException.class);
                     // Not only the session default: the role has no right to write even when it asks for it
                     statement.execute("SET default_transaction_read_only = off");
-                    for (String write : List.of("DELETE FROM runs", "UPDATE runs SET name = 'x'",
-                            "CREATE TABLE grafana_owned (id int)", "TRUNCATE metric_points")) {
-                        assertThatThrownBy(() -> statement.execute(write)).as(write)
-                                .isInstanceOfSatisfying(SQLException.class,
-                                        e -> assertThat(e.getSQLState()).as(write).isEqualTo("42501"));
+                    for (String write : List.of(
+                            "DELETE FROM runs",
+                            "UPDATE runs SET name = 'x'",
+                            "CREATE TABLE grafana_owned (id int)",
+                            "TRUNCATE metric_points")) {
+                        assertThatThrownBy(() -> statement.execute(write))
+                                .as(write)
+                                .isInstanceOfSatisfying(
+                                        SQLException.class,
+                                        e -> assertThat(e.getSQLState())
+                                                .as(write)
+                                                .isEqualTo("42501"));
                     }
                 }
             }
@@ -846,10 +969,16 @@ class ComposeFileTest {
         /** The script's SQL with its psql variables filled in as psql would. */
         private String initScriptSql(String password) throws IOException {
             String script = Files.readString(GRAFANA_READER);
-            Matcher heredoc = Pattern.compile("<<'SQL'\\n(.*?)\\nSQL\\n", Pattern.DOTALL).matcher(script);
-            assertThat(heredoc.find()).as("the script feeds psql a quoted here-document").isTrue();
-            assertThat(script).contains("--set=owner=\"$POSTGRES_USER\"", "--set=db=\"$POSTGRES_DB\"",
-                    "--set=password=\"$GRAFANA_DB_PASSWORD\"");
+            Matcher heredoc =
+                    Pattern.compile("<<'SQL'\\n(.*?)\\nSQL\\n", Pattern.DOTALL).matcher(script);
+            assertThat(heredoc.find())
+                    .as("the script feeds psql a quoted here-document")
+                    .isTrue();
+            assertThat(script)
+                    .contains(
+                            "--set=owner=\"$POSTGRES_USER\"",
+                            "--set=db=\"$POSTGRES_DB\"",
+                            "--set=password=\"$GRAFANA_DB_PASSWORD\"");
             String sql = heredoc.group(1)
                     .replace(":'password'", "'" + password + "'")
                     .replace(":\"owner\"", "\"" + OWNER + "\"")
@@ -879,19 +1008,23 @@ class ComposeFileTest {
                 return List.of(standalone.get().toString());
             }
             Optional<Path> docker = Commands.onPath("docker");
-            if (docker.isPresent() && Commands.run(ROOT, TIMEOUT, List.of(docker.get().toString(), "compose",
-                    "version")).exitCode() == 0) {
+            if (docker.isPresent()
+                    && Commands.run(ROOT, TIMEOUT, List.of(docker.get().toString(), "compose", "version"))
+                                    .exitCode()
+                            == 0) {
                 return List.of(docker.get().toString(), "compose");
             }
-            assumeTrue(false, "docker-compose is not installed (Debian package docker-compose, or run"
-                    + " .ci/install-test-tools as root): the compose file's own validation is skipped");
+            assumeTrue(
+                    false,
+                    "docker-compose is not installed (Debian package docker-compose, or run"
+                            + " .ci/install-test-tools as root): the compose file's own validation is skipped");
             throw new IllegalStateException("unreachable");
         }
 
         private Commands.Result compose(Path envFile, String... args) throws Exception {
             List<String> command = new ArrayList<>(dockerCompose());
-            command.addAll(List.of("-f", COMPOSE.toString(), "--env-file", envFile.toString(),
-                    "-p", "alphadecay-test"));
+            command.addAll(
+                    List.of("-f", COMPOSE.toString(), "--env-file", envFile.toString(), "-p", "alphadecay-test"));
             command.addAll(List.of(args));
             return Commands.run(ROOT, TIMEOUT, composeVariables(), List.of("COMPOSE_"), Map.of(), command);
         }
@@ -909,12 +1042,13 @@ class ComposeFileTest {
             Map<String, String> example = envFile(ENV_EXAMPLE);
             Commands.Result rendered = compose(ENV_EXAMPLE, "--profile", "gpu", "config");
             assertThat(rendered.exitCode()).as(rendered.describe()).isZero();
-            Map<String, Object> config = yaml(new java.io.ByteArrayInputStream(
-                    rendered.stdout().getBytes(StandardCharsets.UTF_8)));
+            Map<String, Object> config =
+                    yaml(new java.io.ByteArrayInputStream(rendered.stdout().getBytes(StandardCharsets.UTF_8)));
             assertThat(services(config).keySet()).containsAll(DEFAULT_SERVICES).contains(GPU_TRAINER);
             assertThat(strings(service(config, GPU_TRAINER).get("profiles"))).containsExactly("gpu");
             Map<String, String> api = environment(service(config, "control-api"));
-            assertThat(api).containsEntry("ALPHADECAY_DB_PASSWORD", example.get("POSTGRES_PASSWORD"))
+            assertThat(api)
+                    .containsEntry("ALPHADECAY_DB_PASSWORD", example.get("POSTGRES_PASSWORD"))
                     .containsEntry("ALPHADECAY_SERVICE_TOKEN", example.get("ALPHADECAY_SERVICE_TOKEN"));
             assertThat(environment(service(config, GPU_TRAINER)))
                     .containsEntry("ALPHADECAY_OPERATOR_TOKEN", example.get("ALPHADECAY_OPERATOR_TOKEN"))
@@ -922,8 +1056,9 @@ class ComposeFileTest {
 
             Commands.Result plain = compose(ENV_EXAMPLE, "config");
             assertThat(plain.exitCode()).as(plain.describe()).isZero();
-            Map<String, Object> gpuInPlain = map(services(yaml(new java.io.ByteArrayInputStream(
-                    plain.stdout().getBytes(StandardCharsets.UTF_8)))).getOrDefault(GPU_TRAINER, Map.of()));
+            Map<String, Object> gpuInPlain = map(services(
+                            yaml(new java.io.ByteArrayInputStream(plain.stdout().getBytes(StandardCharsets.UTF_8))))
+                    .getOrDefault(GPU_TRAINER, Map.of()));
             // docker-compose 1.x lists every service, v2 only the active ones: either way not without its profile
             if (!gpuInPlain.isEmpty()) {
                 assertThat(strings(gpuInPlain.get("profiles"))).containsExactly("gpu");
@@ -934,7 +1069,8 @@ class ComposeFileTest {
         void dockerComposeRefusesToStartWithoutTheSecrets(@TempDir Path temp) throws Exception {
             Path partial = temp.resolve("partial.env");
             List<String> lines = Files.readAllLines(ENV_EXAMPLE).stream()
-                    .filter(l -> !l.startsWith("ALPHADECAY_SERVICE_TOKEN=")).toList();
+                    .filter(l -> !l.startsWith("ALPHADECAY_SERVICE_TOKEN="))
+                    .toList();
             Files.write(partial, lines);
             Commands.Result result = compose(partial, "config", "-q");
             assertThat(result.exitCode()).as(result.describe()).isNotZero();
@@ -947,15 +1083,31 @@ class ComposeFileTest {
             Path prefix = RepositoryFiles.resolve("deploy/target/dclint");
             Path cli = prefix.resolve("node_modules/dclint/bin/dclint.cjs");
             Path manifest = prefix.resolve("node_modules/dclint/package.json");
-            if (!Files.isRegularFile(manifest) || !new ObjectMapper().readTree(manifest.toFile()).path("version")
-                    .asString().equals(DCLINT_VERSION)) {
-                Path npm = Commands.onPath("npm").orElseThrow(() -> new AssertionError(
-                        "npm is needed to install dclint (it comes with Node.js)"));
+            if (!Files.isRegularFile(manifest)
+                    || !new ObjectMapper()
+                            .readTree(manifest.toFile())
+                            .path("version")
+                            .asString()
+                            .equals(DCLINT_VERSION)) {
+                Path npm = Commands.onPath("npm")
+                        .orElseThrow(
+                                () -> new AssertionError("npm is needed to install dclint (it comes with Node.js)"));
                 Files.createDirectories(prefix);
-                Commands.Result install = Commands.run(prefix, Duration.ofMinutes(5), List.of(npm.toString(),
-                        "install", "--prefix", prefix.toString(), "--no-audit", "--no-fund", "--ignore-scripts",
-                        "--loglevel=error", "dclint@" + DCLINT_VERSION));
-                assertThat(install.exitCode()).as("npm install dclint@" + DCLINT_VERSION + "\n" + install.describe())
+                Commands.Result install = Commands.run(
+                        prefix,
+                        Duration.ofMinutes(5),
+                        List.of(
+                                npm.toString(),
+                                "install",
+                                "--prefix",
+                                prefix.toString(),
+                                "--no-audit",
+                                "--no-fund",
+                                "--ignore-scripts",
+                                "--loglevel=error",
+                                "dclint@" + DCLINT_VERSION));
+                assertThat(install.exitCode())
+                        .as("npm install dclint@" + DCLINT_VERSION + "\n" + install.describe())
                         .isZero();
             }
             assertThat(cli).isRegularFile();
@@ -964,9 +1116,20 @@ class ComposeFileTest {
 
         private JsonNode runDclint(Path file) throws Exception {
             Path node = Commands.onPath("node").orElseThrow(() -> new AssertionError("node is needed for dclint"));
-            Commands.Result result = Commands.run(ROOT, TIMEOUT, List.of(node.toString(), dclint().toString(),
-                    file.toString(), "-c", ROOT.resolve("deploy/compose/dclint.yml").toString(), "-f", "json",
-                    "--no-color", "--max-warnings", "0"));
+            Commands.Result result = Commands.run(
+                    ROOT,
+                    TIMEOUT,
+                    List.of(
+                            node.toString(),
+                            dclint().toString(),
+                            file.toString(),
+                            "-c",
+                            ROOT.resolve("deploy/compose/dclint.yml").toString(),
+                            "-f",
+                            "json",
+                            "--no-color",
+                            "--max-warnings",
+                            "0"));
             String json = result.stdout().strip();
             assertThat(json).as(result.describe()).startsWith("[");
             JsonNode report = new ObjectMapper().readTree(json);
@@ -974,7 +1137,8 @@ class ComposeFileTest {
             JsonNode fileReport = report.get(0);
             boolean clean = fileReport.path("errorCount").asInt(-1) == 0
                     && fileReport.path("warningCount").asInt(-1) == 0;
-            assertThat(result.exitCode() == 0).as("exit code agrees with the report\n" + result.describe())
+            assertThat(result.exitCode() == 0)
+                    .as("exit code agrees with the report\n" + result.describe())
                     .isEqualTo(clean);
             return fileReport;
         }
@@ -982,8 +1146,12 @@ class ComposeFileTest {
         @Test
         void dclintFindsNeitherSchemaErrorsNorWarnings() throws Exception {
             JsonNode report = runDclint(COMPOSE);
-            assertThat(report.path("errorCount").asInt(-1)).as(report.toString()).isZero();
-            assertThat(report.path("warningCount").asInt(-1)).as(report.toString()).isZero();
+            assertThat(report.path("errorCount").asInt(-1))
+                    .as(report.toString())
+                    .isZero();
+            assertThat(report.path("warningCount").asInt(-1))
+                    .as(report.toString())
+                    .isZero();
         }
 
         @Test
@@ -1005,21 +1173,22 @@ class ComposeFileTest {
         @Test
         void promtoolAcceptsThePrometheusConfiguration(@TempDir Path temp) throws Exception {
             Optional<Path> promtool = Commands.onPath("promtool");
-            assumeTrue(promtool.isPresent(), "promtool is not installed (Debian package prometheus, or run"
-                    + " .ci/install-test-tools as root): the Prometheus configuration check is skipped");
+            assumeTrue(
+                    promtool.isPresent(),
+                    "promtool is not installed (Debian package prometheus, or run"
+                            + " .ci/install-test-tools as root): the Prometheus configuration check is skipped");
             // promtool insists that credentials files exist; start.sh writes the real one when the container starts
             String tokenFile = prometheusTokenFile();
             Path token = Files.writeString(temp.resolve("service-token"), "a-service-token-for-promtool");
             String config = Files.readString(PROMETHEUS);
             int uses = config.split(Pattern.quote(tokenFile), -1).length - 1;
             assertThat(uses).isGreaterThanOrEqualTo(3);
-            Path rendered = Files.writeString(temp.resolve("prometheus.yml"),
-                    config.replace(tokenFile, token.toString()));
-            Commands.Result result = Commands.run(temp, TIMEOUT,
-                    List.of(promtool.get().toString(), "check", "config", rendered.toString()));
+            Path rendered =
+                    Files.writeString(temp.resolve("prometheus.yml"), config.replace(tokenFile, token.toString()));
+            Commands.Result result = Commands.run(
+                    temp, TIMEOUT, List.of(promtool.get().toString(), "check", "config", rendered.toString()));
             assertThat(result.exitCode()).as(result.describe()).isZero();
             assertThat(result.output()).contains("SUCCESS");
         }
     }
-
 }

@@ -14,13 +14,15 @@ import java.util.Optional;
 /** The stages of a Dockerfile and their instructions, continuation lines joined and comments dropped. */
 record Dockerfile(Map<String, Stage> stages) {
 
-    record Instruction(String keyword, String arguments) {
-    }
+    record Instruction(String keyword, String arguments) {}
 
     record Stage(String name, String base, List<Instruction> instructions) {
 
         List<String> arguments(String keyword) {
-            return instructions.stream().filter(i -> i.keyword().equals(keyword)).map(Instruction::arguments).toList();
+            return instructions.stream()
+                    .filter(i -> i.keyword().equals(keyword))
+                    .map(Instruction::arguments)
+                    .toList();
         }
 
         /** The variables this stage sets with ENV, in the {@code KEY=value} form. */
@@ -63,7 +65,8 @@ record Dockerfile(Map<String, Stage> stages) {
             String arguments = parts.length > 1 ? parts[1] : "";
             if (keyword.equals("FROM")) {
                 String[] from = arguments.split("\\s+");
-                String name = from.length >= 3 && from[from.length - 2].equalsIgnoreCase("AS") ? from[from.length - 1]
+                String name = from.length >= 3 && from[from.length - 2].equalsIgnoreCase("AS")
+                        ? from[from.length - 1]
                         : "stage-" + unnamed++;
                 stage = new Stage(name, from[0], new ArrayList<>());
                 stages.put(name, stage);

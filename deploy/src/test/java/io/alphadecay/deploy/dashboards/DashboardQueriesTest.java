@@ -55,12 +55,21 @@ class DashboardQueriesTest {
     @BeforeAll
     static void trainAShortRun() throws Exception {
         work = Files.createTempDirectory("dashboards-it");
-        postgres = EmbeddedPostgres.builder().setDataDirectory(work.resolve("pg")).setCleanDataDirectory(true).start();
+        postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(work.resolve("pg"))
+                .setCleanDataDirectory(true)
+                .start();
         jdbcUrl = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
-        controlApi = ServiceProcess.startService("control-api", List.of("--alphadecay.db.url=" + jdbcUrl,
-                "--alphadecay.db.user=postgres", "--alphadecay.monitoring.refresh-interval=1s"));
+        controlApi = ServiceProcess.startService(
+                "control-api",
+                List.of(
+                        "--alphadecay.db.url=" + jdbcUrl,
+                        "--alphadecay.db.user=postgres",
+                        "--alphadecay.monitoring.refresh-interval=1s"));
         esd = ServiceProcess.startEsd(controlApi.url());
-        trainer = ServiceProcess.startTrainer(controlApi.url(), esd.url(),
+        trainer = ServiceProcess.startTrainer(
+                controlApi.url(),
+                esd.url(),
                 List.of("--alphadecay.worker.id=dashboards-it", "--alphadecay.worker.device=cpu"));
         Optional<Path> binary = PrometheusServer.binary();
         if (binary.isPresent()) {
@@ -68,7 +77,10 @@ class DashboardQueriesTest {
             jobs.put("control-api", controlApi.port());
             jobs.put("esd-service", esd.port());
             jobs.put("trainer-service", trainer.port());
-            prometheus = PrometheusServer.start(binary.get(), Files.createDirectories(work.resolve("prometheus")), jobs,
+            prometheus = PrometheusServer.start(
+                    binary.get(),
+                    Files.createDirectories(work.resolve("prometheus")),
+                    jobs,
                     ServiceProcess.SERVICE_TOKEN);
             PrometheusServer.sleep(PrometheusServer.SCRAPE_INTERVAL.multipliedBy(3));
         }
@@ -88,9 +100,13 @@ class DashboardQueriesTest {
 
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         String state = "";
-        while (System.nanoTime() < deadline && !Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(state)) {
+        while (System.nanoTime() < deadline
+                && !Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(state)) {
             PrometheusServer.sleep(Duration.ofMillis(250));
-            state = JSON.readTree(controlApi.asOperator("GET", "/api/v1/runs/" + runId, null).body()).get("state")
+            state = JSON.readTree(controlApi
+                            .asOperator("GET", "/api/v1/runs/" + runId, null)
+                            .body())
+                    .get("state")
                     .asString();
         }
         assertThat(state).as("the run's state; trainer log:\n%s", trainer.log()).isEqualTo("SUCCEEDED");
@@ -100,19 +116,19 @@ class DashboardQueriesTest {
 
     @AfterAll
     static void stop() throws IOException {
-        for (AutoCloseable closeable : new AutoCloseable[] { prometheus, trainer, esd, controlApi, postgres }) {
+        for (AutoCloseable closeable : new AutoCloseable[] {prometheus, trainer, esd, controlApi, postgres}) {
             try {
                 if (closeable != null) {
                     closeable.close();
                 }
-            }
-            catch (Exception ex) {
+            } catch (Exception ex) {
                 // Keep stopping the others.
             }
         }
         if (work != null) {
             try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         }
     }
@@ -124,14 +140,14 @@ class DashboardQueriesTest {
         List<String> failures = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
             for (Dashboards.Query query : queries) {
-                String sql = GrafanaMacros.sql(query.text(), from, to, variablesOf(query.dashboard()),
-                        Map.of("run", runId));
-                try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+                String sql =
+                        GrafanaMacros.sql(query.text(), from, to, variablesOf(query.dashboard()), Map.of("run", runId));
+                try (Statement statement = connection.createStatement();
+                        ResultSet rows = statement.executeQuery(sql)) {
                     if (!rows.next()) {
                         failures.add(query + " returned no rows:\n" + sql);
                     }
-                }
-                catch (SQLException ex) {
+                } catch (SQLException ex) {
                     failures.add(query + " failed: " + ex.getMessage() + "\n" + sql);
                 }
             }
@@ -147,24 +163,30 @@ class DashboardQueriesTest {
             for (Dashboards.Variable variable : variables) {
                 List<String> values = new ArrayList<>();
                 try (Statement statement = connection.createStatement();
-                        ResultSet rows = statement.executeQuery(GrafanaMacros.sql(variable.query(), from, to,
-                                List.of(), Map.of()))) {
+                        ResultSet rows = statement.executeQuery(
+                                GrafanaMacros.sql(variable.query(), from, to, List.of(), Map.of()))) {
                     while (rows.next()) {
                         values.add(rows.getString("__value"));
                         assertThat(rows.getString("__text")).as(variable.name()).startsWith("dashboards (");
                     }
                 }
-                assertThat(values).as(variable.dashboard() + " $" + variable.name()).containsExactly(runId);
+                assertThat(values)
+                        .as(variable.dashboard() + " $" + variable.name())
+                        .containsExactly(runId);
             }
         }
     }
 
     @Test
     void everyPromQlExpressionOfTheDashboardsReturnsSeriesAfterARun() throws IOException {
-        assumeTrue(prometheus != null, "No prometheus binary on the PATH (Debian package: prometheus; or set "
-                + "ALPHADECAY_PROMETHEUS); the dashboards' PromQL was not evaluated");
+        assumeTrue(
+                prometheus != null,
+                "No prometheus binary on the PATH (Debian package: prometheus; or set "
+                        + "ALPHADECAY_PROMETHEUS); the dashboards' PromQL was not evaluated");
         JsonNode targets = prometheus.targets().path("data").path("activeTargets");
-        assertThat(targets).extracting(t -> t.path("labels").path("job").asString() + "=" + t.path("health").asString())
+        assertThat(targets)
+                .extracting(t -> t.path("labels").path("job").asString() + "="
+                        + t.path("health").asString())
                 .containsExactlyInAnyOrder("control-api=up", "esd-service=up", "trainer-service=up");
 
         List<Dashboards.Query> queries = Dashboards.queries(Dashboards.PROMETHEUS_UID);
@@ -173,15 +195,15 @@ class DashboardQueriesTest {
         for (Dashboards.Query query : queries) {
             String expression = GrafanaMacros.promQl(query.text(), RATE_INTERVAL, Map.of("run", runId));
             try {
-                JsonNode result = prometheus.queryRange(expression, from, to, Duration.ofSeconds(1)).path("result");
+                JsonNode result = prometheus
+                        .queryRange(expression, from, to, Duration.ofSeconds(1))
+                        .path("result");
                 if (result.isEmpty()) {
                     failures.add(query + " returned no series: " + expression);
-                }
-                else if (!hasFiniteValue(result)) {
+                } else if (!hasFiniteValue(result)) {
                     failures.add(query + " returned only NaN or infinite values: " + expression);
                 }
-            }
-            catch (IllegalArgumentException ex) {
+            } catch (IllegalArgumentException ex) {
                 failures.add(query + ": " + ex.getMessage());
             }
         }
@@ -191,7 +213,9 @@ class DashboardQueriesTest {
     }
 
     private static List<Dashboards.Variable> variablesOf(String dashboardTitle) {
-        return Dashboards.variables().stream().filter(v -> v.dashboard().equals(dashboardTitle)).toList();
+        return Dashboards.variables().stream()
+                .filter(v -> v.dashboard().equals(dashboardTitle))
+                .toList();
     }
 
     private static boolean hasFiniteValue(JsonNode result) {

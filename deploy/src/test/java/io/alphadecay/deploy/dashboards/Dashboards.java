@@ -31,8 +31,7 @@ final class Dashboards {
     }
 
     /** A template variable: how Grafana formats its value into a query depends on whether it is multi-valued. */
-    record Variable(String dashboard, String name, boolean multi, String datasourceUid, String query) {
-    }
+    record Variable(String dashboard, String name, boolean multi, String datasourceUid, String query) {}
 
     record Dashboard(String file, JsonNode json) {
 
@@ -53,12 +52,18 @@ final class Dashboards {
             List<Query> queries = new ArrayList<>();
             for (JsonNode panel : panels()) {
                 for (JsonNode target : panel.path("targets")) {
-                    JsonNode datasource = target.has("datasource") ? target.get("datasource") : panel.path("datasource");
+                    JsonNode datasource =
+                            target.has("datasource") ? target.get("datasource") : panel.path("datasource");
                     String uid = datasource.path("uid").asString();
-                    String text = PROMETHEUS_UID.equals(uid) ? target.path("expr").asString()
+                    String text = PROMETHEUS_UID.equals(uid)
+                            ? target.path("expr").asString()
                             : target.path("rawSql").asString();
-                    queries.add(new Query(title(), panel.path("title").asString(), target.path("refId").asString(),
-                            uid, text));
+                    queries.add(new Query(
+                            title(),
+                            panel.path("title").asString(),
+                            target.path("refId").asString(),
+                            uid,
+                            text));
                 }
             }
             return queries;
@@ -67,33 +72,38 @@ final class Dashboards {
         List<Variable> variables() {
             List<Variable> variables = new ArrayList<>();
             for (JsonNode variable : json.path("templating").path("list")) {
-                variables.add(new Variable(title(), variable.path("name").asString(),
-                        variable.path("multi").asBoolean() || variable.path("includeAll").asBoolean(),
-                        variable.path("datasource").path("uid").asString(), variable.path("query").asString()));
+                variables.add(new Variable(
+                        title(),
+                        variable.path("name").asString(),
+                        variable.path("multi").asBoolean()
+                                || variable.path("includeAll").asBoolean(),
+                        variable.path("datasource").path("uid").asString(),
+                        variable.path("query").asString()));
             }
             return variables;
         }
     }
 
-    private Dashboards() {
-    }
+    private Dashboards() {}
 
     static List<Dashboard> all() {
         Path folder = RepositoryFiles.resolve(FOLDER);
         try (Stream<Path> files = Files.list(folder)) {
             List<Dashboard> dashboards = new ArrayList<>();
-            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
                 dashboards.add(new Dashboard(file.getFileName().toString(), JSON.readTree(Files.readString(file))));
             }
             return dashboards;
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
     }
 
     static List<Query> queries(String datasourceUid) {
-        return all().stream().flatMap(d -> d.queries().stream()).filter(q -> q.datasourceUid().equals(datasourceUid))
+        return all().stream()
+                .flatMap(d -> d.queries().stream())
+                .filter(q -> q.datasourceUid().equals(datasourceUid))
                 .toList();
     }
 

@@ -16,20 +16,22 @@ final class GrafanaMacros {
     private static final Pattern TIME_FILTER = Pattern.compile("\\$__timeFilter\\(([^)]+)\\)");
     private static final Pattern LEFTOVER = Pattern.compile("\\$\\{?[A-Za-z_]\\w*");
 
-    private GrafanaMacros() {
-    }
+    private GrafanaMacros() {}
 
     /** A PostgreSQL query as Grafana's datasource would run it over [from, to]. */
-    static String sql(String query, Instant from, Instant to, List<Dashboards.Variable> variables,
-            Map<String, String> values) {
-        String text = TIME_FILTER.matcher(query).replaceAll(match -> Matcher.quoteReplacement(
-                match.group(1) + " BETWEEN '" + from + "' AND '" + to + "'"));
+    static String sql(
+            String query, Instant from, Instant to, List<Dashboards.Variable> variables, Map<String, String> values) {
+        String text = TIME_FILTER
+                .matcher(query)
+                .replaceAll(
+                        match -> Matcher.quoteReplacement(match.group(1) + " BETWEEN '" + from + "' AND '" + to + "'"));
         text = text.replace("$__timeFrom()", "'" + from + "'").replace("$__timeTo()", "'" + to + "'");
         for (Dashboards.Variable variable : variables) {
             String value = values.get(variable.name());
             if (value != null) {
                 // Multi-valued variables become a list of quoted literals; single ones go in as they are.
-                text = text.replace("$" + variable.name(), variable.multi() ? "'" + value.replace("'", "''") + "'" : value);
+                text = text.replace(
+                        "$" + variable.name(), variable.multi() ? "'" + value.replace("'", "''") + "'" : value);
             }
         }
         return checked(query, text);
@@ -47,7 +49,8 @@ final class GrafanaMacros {
     private static String checked(String original, String text) {
         Matcher leftover = LEFTOVER.matcher(text);
         if (leftover.find()) {
-            throw new IllegalArgumentException("Unknown Grafana macro or variable " + leftover.group() + " in: " + original);
+            throw new IllegalArgumentException(
+                    "Unknown Grafana macro or variable " + leftover.group() + " in: " + original);
         }
         return text;
     }

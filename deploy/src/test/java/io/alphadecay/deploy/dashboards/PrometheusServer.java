@@ -54,15 +54,22 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     /** Starts Prometheus with one scrape job per service: job name to port, all read with the bearer token. */
-    static PrometheusServer start(Path binary, Path workDir, Map<String, Integer> jobs, String token) throws IOException {
+    static PrometheusServer start(Path binary, Path workDir, Map<String, Integer> jobs, String token)
+            throws IOException {
         Path tokenFile = workDir.resolve("scrape-token");
         Files.writeString(tokenFile, token);
         StringBuilder config = new StringBuilder("global:\n  scrape_interval: " + SCRAPE_INTERVAL.toSeconds() + "s\n"
                 + "  scrape_timeout: 1s\nscrape_configs:\n");
-        jobs.forEach((job, port) -> config.append("  - job_name: ").append(job).append('\n')
+        jobs.forEach((job, port) -> config.append("  - job_name: ")
+                .append(job)
+                .append('\n')
                 .append("    metrics_path: /actuator/prometheus\n")
-                .append("    authorization:\n      type: Bearer\n      credentials_file: ").append(tokenFile).append('\n')
-                .append("    static_configs:\n      - targets: ['127.0.0.1:").append(port).append("']\n"));
+                .append("    authorization:\n      type: Bearer\n      credentials_file: ")
+                .append(tokenFile)
+                .append('\n')
+                .append("    static_configs:\n      - targets: ['127.0.0.1:")
+                .append(port)
+                .append("']\n"));
         Path configFile = workDir.resolve("prometheus.yml");
         Files.writeString(configFile, config);
         int port;
@@ -70,10 +77,15 @@ final class PrometheusServer implements AutoCloseable {
             port = socket.getLocalPort();
         }
         Path log = workDir.resolve("prometheus.log");
-        Process process = new ProcessBuilder(binary.toString(), "--config.file=" + configFile,
-                "--storage.tsdb.path=" + workDir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
-                "--storage.tsdb.retention.time=1d")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(
+                        binary.toString(),
+                        "--config.file=" + configFile,
+                        "--storage.tsdb.path=" + workDir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--storage.tsdb.retention.time=1d")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         PrometheusServer server = new PrometheusServer(process, URI.create("http://127.0.0.1:" + port), log);
         server.awaitReady();
         return server;
@@ -89,8 +101,7 @@ final class PrometheusServer implements AutoCloseable {
                 if (get("/-/ready").statusCode() == 200) {
                     return;
                 }
-            }
-            catch (IOException notYet) {
+            } catch (IOException notYet) {
                 // Not listening yet.
             }
             sleep(Duration.ofMillis(200));
@@ -109,7 +120,8 @@ final class PrometheusServer implements AutoCloseable {
                 + URLEncoder.encode(expression, StandardCharsets.UTF_8) + "&start=" + from.getEpochSecond() + "&end="
                 + to.getEpochSecond() + "&step=" + step.toSeconds());
         JsonNode body = JSON.readTree(response.body());
-        if (response.statusCode() != 200 || !"success".equals(body.path("status").asString())) {
+        if (response.statusCode() != 200
+                || !"success".equals(body.path("status").asString())) {
             throw new IllegalArgumentException("Prometheus refused " + expression + ": " + response.body());
         }
         return body.path("data");
@@ -118,18 +130,19 @@ final class PrometheusServer implements AutoCloseable {
     String log() {
         try {
             return Files.readString(log);
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             return "(no log: " + ex.getMessage() + ")";
         }
     }
 
     private HttpResponse<String> get(String pathAndQuery) throws IOException {
         try {
-            return http.send(HttpRequest.newBuilder(url.resolve(pathAndQuery)).timeout(Duration.ofSeconds(10)).build(),
+            return http.send(
+                    HttpRequest.newBuilder(url.resolve(pathAndQuery))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IOException(ex);
         }
@@ -138,8 +151,7 @@ final class PrometheusServer implements AutoCloseable {
     static void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(ex);
         }
@@ -152,8 +164,7 @@ final class PrometheusServer implements AutoCloseable {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }

@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -92,9 +91,28 @@ final class FakeKubernetesApi implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         Matcher secret = SECRET.matcher(path);
         if (path.equals("/api/v1")) {
-            respond(exchange, 200, Map.of("kind", "APIResourceList", "apiVersion", "v1", "groupVersion", "v1",
-                    "resources", List.of(Map.of("name", "secrets", "singularName", "secret", "namespaced", true,
-                            "kind", "Secret", "verbs", List.of("get", "list")))));
+            respond(
+                    exchange,
+                    200,
+                    Map.of(
+                            "kind",
+                            "APIResourceList",
+                            "apiVersion",
+                            "v1",
+                            "groupVersion",
+                            "v1",
+                            "resources",
+                            List.of(Map.of(
+                                    "name",
+                                    "secrets",
+                                    "singularName",
+                                    "secret",
+                                    "namespaced",
+                                    true,
+                                    "kind",
+                                    "Secret",
+                                    "verbs",
+                                    List.of("get", "list")))));
         } else if (secret.matches()) {
             String key = secret.group(1) + "/" + secret.group(2);
             secretRequests.add(key);
@@ -102,8 +120,20 @@ final class FakeKubernetesApi implements AutoCloseable {
             if (data == null) {
                 notFound(exchange);
             } else {
-                respond(exchange, 200, Map.of("kind", "Secret", "apiVersion", "v1", "type", "Opaque",
-                        "metadata", Map.of("name", secret.group(2), "namespace", secret.group(1)), "data", data));
+                respond(
+                        exchange,
+                        200,
+                        Map.of(
+                                "kind",
+                                "Secret",
+                                "apiVersion",
+                                "v1",
+                                "type",
+                                "Opaque",
+                                "metadata",
+                                Map.of("name", secret.group(2), "namespace", secret.group(1)),
+                                "data",
+                                data));
             }
         } else {
             notFound(exchange);
@@ -111,8 +141,22 @@ final class FakeKubernetesApi implements AutoCloseable {
     }
 
     private static void notFound(HttpExchange exchange) throws IOException {
-        respond(exchange, 404, Map.of("kind", "Status", "apiVersion", "v1", "status", "Failure",
-                "reason", "NotFound", "code", 404, "message", "not found"));
+        respond(
+                exchange,
+                404,
+                Map.of(
+                        "kind",
+                        "Status",
+                        "apiVersion",
+                        "v1",
+                        "status",
+                        "Failure",
+                        "reason",
+                        "NotFound",
+                        "code",
+                        404,
+                        "message",
+                        "not found"));
     }
 
     private static void respond(HttpExchange exchange, int status, Object body) throws IOException {

@@ -32,8 +32,11 @@ final class HelmChart {
     }
 
     Manifests template(Path valuesFile, Map<String, ?> set) {
-        TemplateCommand command = new Helm(folder).template()
-                .withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION);
+        TemplateCommand command = new Helm(folder)
+                .template()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
+                .withKubeVersion(KUBE_VERSION);
         if (valuesFile != null) {
             command = command.withValuesFile(valuesFile);
         }
@@ -53,8 +56,14 @@ final class HelmChart {
 
     /** The release notes of a client-side dry-run install (NOTES.txt rendered). */
     String notes(Path valuesFile) {
-        var install = new Helm(folder).install().withName(RELEASE).withNamespace(NAMESPACE)
-                .withKubeVersion(KUBE_VERSION).dryRun().withDryRunOption(DryRun.CLIENT).clientOnly();
+        var install = new Helm(folder)
+                .install()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
+                .withKubeVersion(KUBE_VERSION)
+                .dryRun()
+                .withDryRunOption(DryRun.CLIENT)
+                .clientOnly();
         if (valuesFile != null) {
             install = install.withValuesFile(valuesFile);
         }

@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import com.marcnuri.helm.LintResult;
+import io.alphadecay.deploy.RepositoryFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,10 +37,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import com.marcnuri.helm.LintResult;
-
-import io.alphadecay.deploy.RepositoryFiles;
 
 /**
  * The Helm chart rendered by Helm itself (helm-java), with the default values (an evaluation install on CPU) and
@@ -66,7 +64,8 @@ class HelmChartTest {
     static void startFakeCluster() throws IOException {
         String kubeconfig = System.getenv("KUBECONFIG");
         assertThat(kubeconfig)
-                .as("KUBECONFIG must point into target/ (set by surefire in deploy/pom.xml): run these tests with Maven")
+                .as(
+                        "KUBECONFIG must point into target/ (set by surefire in deploy/pom.xml): run these tests with Maven")
                 .isNotBlank();
         api = FakeKubernetesApi.start();
         api.writeKubeconfig(Path.of(kubeconfig));
@@ -93,17 +92,22 @@ class HelmChartTest {
 
     @Test
     void lintStrictPassesWithTheGpuValues() throws IOException {
-        // helm-java's lint takes no values file: lint a copy whose values.yaml is the GPU file merged over the defaults.
+        // helm-java's lint takes no values file: lint a copy whose values.yaml is the GPU file merged over the
+        // defaults.
         HelmChart copy = CHART.copyTo(temp.resolve("alphadecay"));
-        Map<String, Object> merged = HelmChart.merge(yamlFile(copy.folder().resolve("values.yaml")), yamlFile(GPU_VALUES));
+        Map<String, Object> merged =
+                HelmChart.merge(yamlFile(copy.folder().resolve("values.yaml")), yamlFile(GPU_VALUES));
         Files.writeString(copy.folder().resolve("values.yaml"), Manifests.dump(merged));
         assertThat(copy.template(null).find("ServiceMonitor", HelmChart.RELEASE + "-alphadecay"))
-                .as("the merged values are the GPU cluster's").isPresent();
+                .as("the merged values are the GPU cluster's")
+                .isPresent();
         assertLintPasses(copy.lintStrict());
     }
 
     private static void assertLintPasses(LintResult result) {
-        assertThat(result.isFailed()).as("lint --strict: %s", result.getMessages()).isFalse();
+        assertThat(result.isFailed())
+                .as("lint --strict: %s", result.getMessages())
+                .isFalse();
         assertThat(result.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
     }
 
@@ -113,29 +117,36 @@ class HelmChartTest {
     void defaultsDeployEveryServiceWithTheBundledDatabaseOnCpu() {
         Manifests manifests = CHART.template(null);
 
-        assertThat(manifests.ofKind("Deployment")).extracting(o -> at(o, "metadata.name"))
+        assertThat(manifests.ofKind("Deployment"))
+                .extracting(o -> at(o, "metadata.name"))
                 .containsExactlyInAnyOrder(CONTROL_API, ESD, TRAINER);
-        assertThat(at(manifests.get("Deployment", CONTROL_API), "spec.replicas")).isEqualTo(2);
+        assertThat(at(manifests.get("Deployment", CONTROL_API), "spec.replicas"))
+                .isEqualTo(2);
         assertThat(at(manifests.get("Deployment", ESD), "spec.replicas")).isEqualTo(1);
         assertThat(at(manifests.get("StatefulSet", POSTGRESQL), "metadata.annotations"))
                 .isEqualTo(Map.of("alphadecay.io/purpose", "evaluation-only"));
-        assertThat(manifests.ofKind("Service")).extracting(o -> at(o, "metadata.name"))
+        assertThat(manifests.ofKind("Service"))
+                .extracting(o -> at(o, "metadata.name"))
                 .containsExactlyInAnyOrder(CONTROL_API, ESD, TRAINER, POSTGRESQL);
-        assertThat(manifests.ofKind("Service")).allSatisfy(s -> assertThat(at(s, "spec.type")).isEqualTo("ClusterIP"));
+        assertThat(manifests.ofKind("Service"))
+                .allSatisfy(s -> assertThat(at(s, "spec.type")).isEqualTo("ClusterIP"));
         assertThat(manifests.ofKind("HorizontalPodAutoscaler")).isEmpty();
         assertThat(manifests.ofKind("ServiceMonitor")).isEmpty();
         assertThat(manifests.ofKind("PodDisruptionBudget")).isEmpty();
 
         Map<String, Object> controlApi = container(manifests.get("Deployment", CONTROL_API));
-        assertThat(envValue(controlApi, "ALPHADECAY_DB_URL")).isEqualTo("jdbc:postgresql://" + POSTGRESQL + ":5432/alphadecay");
-        assertThat(at(envVar(controlApi, "ALPHADECAY_DB_PASSWORD"), "valueFrom.secretKeyRef.name")).isEqualTo(POSTGRESQL);
+        assertThat(envValue(controlApi, "ALPHADECAY_DB_URL"))
+                .isEqualTo("jdbc:postgresql://" + POSTGRESQL + ":5432/alphadecay");
+        assertThat(at(envVar(controlApi, "ALPHADECAY_DB_PASSWORD"), "valueFrom.secretKeyRef.name"))
+                .isEqualTo(POSTGRESQL);
 
         Map<String, Object> trainer = manifests.get("Deployment", TRAINER);
         assertThat(map(at(container(trainer), "resources.limits"))).doesNotContainKey("nvidia.com/gpu");
         assertThat(podSpec(trainer)).doesNotContainKeys("runtimeClassName", "tolerations", "nodeSelector");
         assertThat(envValue(container(trainer), "ALPHADECAY_DEVICE")).isEqualTo("auto");
         assertThat(container(trainer).get("image")).isEqualTo("alphadecay/trainer-service:" + appVersion());
-        assertThat(container(manifests.get("Deployment", ESD)).get("image")).isEqualTo("alphadecay/esd-service:" + appVersion());
+        assertThat(container(manifests.get("Deployment", ESD)).get("image"))
+                .isEqualTo("alphadecay/esd-service:" + appVersion());
     }
 
     @ParameterizedTest
@@ -152,7 +163,8 @@ class HelmChartTest {
                     .containsKey("helm.sh/chart");
         }
         List<Map<String, Object>> workloads = Stream.of("Deployment", "StatefulSet")
-                .flatMap(kind -> manifests.ofKind(kind).stream()).toList();
+                .flatMap(kind -> manifests.ofKind(kind).stream())
+                .toList();
         for (Map<String, Object> workload : workloads) {
             assertThat(map(at(workload, "spec.template.metadata.labels")))
                     .containsAllEntriesOf(map(at(workload, "spec.selector.matchLabels")));
@@ -161,7 +173,9 @@ class HelmChartTest {
             Map<String, Object> selector = map(at(service, "spec.selector"));
             assertThat(workloads)
                     .as("workloads selected by Service %s", at(service, "metadata.name"))
-                    .filteredOn(w -> map(at(w, "spec.template.metadata.labels")).entrySet().containsAll(selector.entrySet()))
+                    .filteredOn(w -> map(at(w, "spec.template.metadata.labels"))
+                            .entrySet()
+                            .containsAll(selector.entrySet()))
                     .hasSize(1);
         }
     }
@@ -170,9 +184,19 @@ class HelmChartTest {
     @MethodSource("valueSets")
     void everyObjectMatchesTheKubernetesApi(String valueSet, Path values) {
         // Every optional object on, so that each is checked.
-        Manifests manifests = CHART.template(values, Map.of("metrics.serviceMonitor.enabled", true,
-                "controlApi.podDisruptionBudget.enabled", true, "esdService.podDisruptionBudget.enabled", true,
-                "trainer.podDisruptionBudget.enabled", true, "esdService.autoscaling.enabled", true));
+        Manifests manifests = CHART.template(
+                values,
+                Map.of(
+                        "metrics.serviceMonitor.enabled",
+                        true,
+                        "controlApi.podDisruptionBudget.enabled",
+                        true,
+                        "esdService.podDisruptionBudget.enabled",
+                        true,
+                        "trainer.podDisruptionBudget.enabled",
+                        true,
+                        "esdService.autoscaling.enabled",
+                        true));
         assertThat(manifests.ofKind("PodDisruptionBudget")).hasSize(3);
         for (Map<String, Object> object : manifests.objects()) {
             // The ServiceMonitor is a custom resource, without a model here: its own test checks its fields.
@@ -180,7 +204,8 @@ class HelmChartTest {
                 KubernetesModels.validate(object);
             }
         }
-        assertThat(manifests.objects()).extracting(o -> (String) o.get("kind"))
+        assertThat(manifests.objects())
+                .extracting(o -> (String) o.get("kind"))
                 .allMatch(kind -> KubernetesModels.covers(kind) || kind.equals("ServiceMonitor"));
     }
 
@@ -200,7 +225,8 @@ class HelmChartTest {
             assertThat(at(container, "livenessProbe.httpGet.port")).isEqualTo("http");
             assertThat(envValue(container, "SERVER_PORT")).isEqualTo(String.valueOf(port.get("containerPort")));
             assertThat(list(at(manifests.get("Service", name), "spec.ports")))
-                    .extracting(p -> map(p).get("port")).containsExactly(port.get("containerPort"));
+                    .extracting(p -> map(p).get("port"))
+                    .containsExactly(port.get("containerPort"));
         }
     }
 
@@ -213,9 +239,13 @@ class HelmChartTest {
             assertThat(at(pod, "securityContext.runAsNonRoot")).isEqualTo(true);
             assertThat(pod.get("automountServiceAccountToken")).isEqualTo(false);
             for (Map<String, Object> container : containers(pod)) {
-                assertThat(at(container, "securityContext.readOnlyRootFilesystem")).as("%s", container.get("name")).isEqualTo(true);
-                assertThat(at(container, "securityContext.allowPrivilegeEscalation")).isEqualTo(false);
-                assertThat(list(at(container, "securityContext.capabilities.drop"))).containsExactly("ALL");
+                assertThat(at(container, "securityContext.readOnlyRootFilesystem"))
+                        .as("%s", container.get("name"))
+                        .isEqualTo(true);
+                assertThat(at(container, "securityContext.allowPrivilegeEscalation"))
+                        .isEqualTo(false);
+                assertThat(list(at(container, "securityContext.capabilities.drop")))
+                        .containsExactly("ALL");
                 assertThat(map(at(container, "resources.requests"))).containsKeys("cpu", "memory");
                 assertThat(map(at(container, "resources.limits"))).containsKeys("cpu", "memory");
             }
@@ -225,9 +255,11 @@ class HelmChartTest {
             Map<String, Object> workload = manifests.get("Deployment", name);
             Map<String, Object> container = container(workload);
             assertThat(envValue(container, "ALPHADECAY_HOME")).isEqualTo(HOME);
-            Map<String, String> mounts = list(container.get("volumeMounts")).stream().map(Manifests::map)
+            Map<String, String> mounts = list(container.get("volumeMounts")).stream()
+                    .map(Manifests::map)
                     .collect(Collectors.toMap(m -> (String) m.get("mountPath"), m -> (String) m.get("name")));
-            Map<String, Map<String, Object>> volumes = list(podSpec(workload).get("volumes")).stream().map(Manifests::map)
+            Map<String, Map<String, Object>> volumes = list(podSpec(workload).get("volumes")).stream()
+                    .map(Manifests::map)
                     .collect(Collectors.toMap(v -> (String) v.get("name"), v -> v));
             assertThat(volumes.get(mounts.get("/tmp"))).as("/tmp of %s", name).containsKey("emptyDir");
             String homeVolume = name.equals(TRAINER) ? "persistentVolumeClaim" : "emptyDir";
@@ -242,17 +274,25 @@ class HelmChartTest {
     void tokensAndPasswordsReachContainersOnlyThroughSecretKeyRefs(String valueSet, Path values) {
         Manifests manifests = CHART.template(values);
         Map<String, Object> controlApi = container(manifests.get("Deployment", CONTROL_API));
-        assertThat(env(controlApi)).extracting(e -> e.get("name")).contains(
-                "ALPHADECAY_OPERATOR_TOKEN", "ALPHADECAY_SERVICE_TOKEN", "ALPHADECAY_DB_USER", "ALPHADECAY_DB_PASSWORD");
+        assertThat(env(controlApi))
+                .extracting(e -> e.get("name"))
+                .contains(
+                        "ALPHADECAY_OPERATOR_TOKEN",
+                        "ALPHADECAY_SERVICE_TOKEN",
+                        "ALPHADECAY_DB_USER",
+                        "ALPHADECAY_DB_PASSWORD");
         for (String name : SERVICES) {
-            assertThat(env(container(manifests.get("Deployment", name)))).extracting(e -> e.get("name"))
+            assertThat(env(container(manifests.get("Deployment", name))))
+                    .extracting(e -> e.get("name"))
                     .contains("ALPHADECAY_OPERATOR_TOKEN", "ALPHADECAY_SERVICE_TOKEN");
         }
         Set<String> existingSecrets = new HashSet<>();
         if (values != null) {
             Map<String, Object> file = yamlFile(values);
-            Stream.of("auth.existingSecret", "database.existingSecret").map(p -> at(file, p))
-                    .filter(s -> s instanceof String text && !text.isEmpty()).forEach(s -> existingSecrets.add((String) s));
+            Stream.of("auth.existingSecret", "database.existingSecret")
+                    .map(p -> at(file, p))
+                    .filter(s -> s instanceof String text && !text.isEmpty())
+                    .forEach(s -> existingSecrets.add((String) s));
         }
         int references = 0;
         for (Map<String, Object> pod : manifests.podSpecs()) {
@@ -260,9 +300,12 @@ class HelmChartTest {
                 for (Map<String, Object> variable : env(container)) {
                     String name = (String) variable.get("name");
                     if (name.matches(".*(TOKEN|PASSWORD|_USER).*")) {
-                        assertThat(variable).as("%s of %s", name, container.get("name")).doesNotContainKey("value");
+                        assertThat(variable)
+                                .as("%s of %s", name, container.get("name"))
+                                .doesNotContainKey("value");
                         Map<String, Object> ref = map(at(variable, "valueFrom.secretKeyRef"));
-                        assertSecretKeyExists(manifests, existingSecrets, (String) ref.get("name"), (String) ref.get("key"));
+                        assertSecretKeyExists(
+                                manifests, existingSecrets, (String) ref.get("name"), (String) ref.get("key"));
                         references++;
                     }
                 }
@@ -273,9 +316,13 @@ class HelmChartTest {
 
     private static void assertSecretKeyExists(Manifests manifests, Set<String> existing, String secret, String key) {
         if (existing.contains(secret)) {
-            assertThat(manifests.find("Secret", secret)).as("existing Secret %s rendered", secret).isEmpty();
+            assertThat(manifests.find("Secret", secret))
+                    .as("existing Secret %s rendered", secret)
+                    .isEmpty();
         } else {
-            assertThat(map(manifests.get("Secret", secret).get("data"))).as("keys of Secret %s", secret).containsKey(key);
+            assertThat(map(manifests.get("Secret", secret).get("data")))
+                    .as("keys of Secret %s", secret)
+                    .containsKey(key);
         }
     }
 
@@ -283,15 +330,24 @@ class HelmChartTest {
     void generatedTokensAndPasswordsAppearInNoOtherObject() {
         // An external database with inline credentials: the chart stores them in a Secret of its own.
         String password = "an-inline-db-password-42";
-        Manifests external = CHART.template(null, Map.of("postgresql.enabled", false,
-                "database.url", "jdbc:postgresql://db.example:5432/alphadecay",
-                "database.user", "trainer-db-user", "database.password", password));
+        Manifests external = CHART.template(
+                null,
+                Map.of(
+                        "postgresql.enabled",
+                        false,
+                        "database.url",
+                        "jdbc:postgresql://db.example:5432/alphadecay",
+                        "database.user",
+                        "trainer-db-user",
+                        "database.password",
+                        password));
         Map<String, String> credentials = decodedData(external.get("Secret", PREFIX + "database"));
         assertThat(credentials).containsEntry("username", "trainer-db-user").containsEntry("password", password);
         assertThat(external.find("StatefulSet", POSTGRESQL)).isEmpty();
         Map<String, Object> controlApi = container(external.get("Deployment", CONTROL_API));
         assertThat(envValue(controlApi, "ALPHADECAY_DB_URL")).isEqualTo("jdbc:postgresql://db.example:5432/alphadecay");
-        assertThat(at(envVar(controlApi, "ALPHADECAY_DB_PASSWORD"), "valueFrom.secretKeyRef.name")).isEqualTo(PREFIX + "database");
+        assertThat(at(envVar(controlApi, "ALPHADECAY_DB_PASSWORD"), "valueFrom.secretKeyRef.name"))
+                .isEqualTo(PREFIX + "database");
 
         for (Manifests manifests : List.of(external, CHART.template(null))) {
             Set<String> secretValues = new HashSet<>();
@@ -306,7 +362,9 @@ class HelmChartTest {
             for (Map<String, Object> object : manifests.objects()) {
                 if (!"Secret".equals(object.get("kind"))) {
                     String text = Manifests.dump(object);
-                    assertThat(secretValues).as("secrets in %s", at(object, "metadata.name")).noneMatch(text::contains);
+                    assertThat(secretValues)
+                            .as("secrets in %s", at(object, "metadata.name"))
+                            .noneMatch(text::contains);
                 }
             }
         }
@@ -316,14 +374,18 @@ class HelmChartTest {
     void generatedTokensAreRandomOnInstallAndKeptOnUpgrade() {
         Map<String, String> first = decodedData(CHART.template(null).get("Secret", AUTH_SECRET));
         Map<String, String> second = decodedData(CHART.template(null).get("Secret", AUTH_SECRET));
-        assertThat(first.get("operator-token")).hasSizeGreaterThanOrEqualTo(16).isNotEqualTo(first.get("service-token"));
+        assertThat(first.get("operator-token"))
+                .hasSizeGreaterThanOrEqualTo(16)
+                .isNotEqualTo(first.get("service-token"));
         assertThat(first.get("operator-token")).isNotEqualTo(second.get("operator-token"));
 
         // An upgrade: the cluster already holds the Secrets of the first install.
         api.putSecret(HelmChart.NAMESPACE, AUTH_SECRET, first);
-        api.putSecret(HelmChart.NAMESPACE, POSTGRESQL, Map.of("username", "alphadecay", "password", "stored-password-1234"));
+        api.putSecret(
+                HelmChart.NAMESPACE, POSTGRESQL, Map.of("username", "alphadecay", "password", "stored-password-1234"));
         Manifests upgrade = CHART.template(null);
-        assertThat(api.secretRequests()).contains(HelmChart.NAMESPACE + "/" + AUTH_SECRET, HelmChart.NAMESPACE + "/" + POSTGRESQL);
+        assertThat(api.secretRequests())
+                .contains(HelmChart.NAMESPACE + "/" + AUTH_SECRET, HelmChart.NAMESPACE + "/" + POSTGRESQL);
         assertThat(decodedData(upgrade.get("Secret", AUTH_SECRET))).isEqualTo(first);
         assertThat(decodedData(upgrade.get("Secret", POSTGRESQL))).containsEntry("password", "stored-password-1234");
 
@@ -331,8 +393,10 @@ class HelmChartTest {
         Map<String, Object> annotations = podAnnotations(upgrade, CONTROL_API);
         assertThat(annotations).containsKeys("checksum/auth", "checksum/database");
         assertThat(podAnnotations(CHART.template(null), CONTROL_API)).isEqualTo(annotations);
-        api.putSecret(HelmChart.NAMESPACE, AUTH_SECRET, Map.of("operator-token", "a-rotated-operator-token",
-                "service-token", first.get("service-token")));
+        api.putSecret(
+                HelmChart.NAMESPACE,
+                AUTH_SECRET,
+                Map.of("operator-token", "a-rotated-operator-token", "service-token", first.get("service-token")));
         Map<String, Object> rotated = podAnnotations(CHART.template(null), CONTROL_API);
         assertThat(rotated.get("checksum/auth")).isNotEqualTo(annotations.get("checksum/auth"));
         assertThat(rotated.get("checksum/database")).isEqualTo(annotations.get("checksum/database"));
@@ -342,13 +406,16 @@ class HelmChartTest {
     void existingSecretsAreReferencedAndNotRendered() {
         Manifests manifests = CHART.template(GPU_VALUES);
         Map<String, Object> gpu = yamlFile(GPU_VALUES);
-        assertThat(manifests.ofKind("Secret")).as("Secrets rendered with existingSecret for tokens and database").isEmpty();
+        assertThat(manifests.ofKind("Secret"))
+                .as("Secrets rendered with existingSecret for tokens and database")
+                .isEmpty();
         assertThat(manifests.find("StatefulSet", POSTGRESQL)).isEmpty();
         Map<String, Object> controlApi = container(manifests.get("Deployment", CONTROL_API));
         assertThat(envValue(controlApi, "ALPHADECAY_DB_URL")).isEqualTo(at(gpu, "database.url"));
         assertThat(envValue(controlApi, "ALPHADECAY_DB_POOL_SIZE")).isEqualTo("20");
         for (String variable : List.of("ALPHADECAY_DB_USER", "ALPHADECAY_DB_PASSWORD")) {
-            assertThat(at(envVar(controlApi, variable), "valueFrom.secretKeyRef.name")).isEqualTo("alphadecay-db");
+            assertThat(at(envVar(controlApi, variable), "valueFrom.secretKeyRef.name"))
+                    .isEqualTo("alphadecay-db");
         }
         for (String name : SERVICES) {
             Map<String, Object> container = container(manifests.get("Deployment", name));
@@ -362,17 +429,31 @@ class HelmChartTest {
     static Stream<Object[]> missingDatabases() {
         return Stream.of(
                 new Object[] {Map.of("postgresql.enabled", false), "no database configured"},
-                new Object[] {Map.of("database.url", "jdbc:postgresql://db:5432/alphadecay", "database.user", "u"), "not both"},
-                new Object[] {Map.of("postgresql.enabled", false, "database.url", "jdbc:postgresql://db:5432/alphadecay"),
-                        "needs credentials"},
-                new Object[] {Map.of("postgresql.enabled", false, "database.url", "postgres://db:5432/alphadecay",
-                        "database.existingSecret", "db"), "must be a JDBC URL"});
+                new Object[] {
+                    Map.of("database.url", "jdbc:postgresql://db:5432/alphadecay", "database.user", "u"), "not both"
+                },
+                new Object[] {
+                    Map.of("postgresql.enabled", false, "database.url", "jdbc:postgresql://db:5432/alphadecay"),
+                    "needs credentials"
+                },
+                new Object[] {
+                    Map.of(
+                            "postgresql.enabled",
+                            false,
+                            "database.url",
+                            "postgres://db:5432/alphadecay",
+                            "database.existingSecret",
+                            "db"),
+                    "must be a JDBC URL"
+                });
     }
 
     @ParameterizedTest
     @MethodSource("missingDatabases")
     void renderingFailsWithoutExactlyOneUsableDatabase(Map<String, Object> set, String message) {
-        assertThatThrownBy(() -> CHART.template(null, set)).hasMessageContaining("alphadecay: ").hasMessageContaining(message);
+        assertThatThrownBy(() -> CHART.template(null, set))
+                .hasMessageContaining("alphadecay: ")
+                .hasMessageContaining(message);
     }
 
     // ---- GPU workers ----
@@ -388,10 +469,11 @@ class HelmChartTest {
         assertThat(at(trainer, "spec.replicas")).isEqualTo(4);
         assertThat(map(at(container, "resources.limits")))
                 .containsEntry("nvidia.com/gpu", 1)
-                .containsEntry("cpu", "16").containsEntry("memory", "64Gi");
+                .containsEntry("cpu", "16")
+                .containsEntry("memory", "64Gi");
         assertThat(map(at(container, "resources.requests"))).doesNotContainKey("nvidia.com/gpu");
-        assertThat(list(pod.get("tolerations"))).contains(
-                Map.of("key", "nvidia.com/gpu", "operator", "Exists", "effect", "NoSchedule"));
+        assertThat(list(pod.get("tolerations")))
+                .contains(Map.of("key", "nvidia.com/gpu", "operator", "Exists", "effect", "NoSchedule"));
         assertThat(pod.get("nodeSelector")).isEqualTo(gpu.get("nodeSelector"));
         assertThat(pod.get("affinity")).isEqualTo(gpu.get("affinity"));
         assertThat(pod.get("runtimeClassName")).isEqualTo("nvidia");
@@ -399,18 +481,28 @@ class HelmChartTest {
         assertThat(envValue(container, "ALPHADECAY_DEVICE")).isEqualTo("gpu");
         // GPUs stay on the trainers.
         for (String name : List.of(CONTROL_API, ESD)) {
-            assertThat(map(at(container(manifests.get("Deployment", name)), "resources.limits"))).doesNotContainKey("nvidia.com/gpu");
+            assertThat(map(at(container(manifests.get("Deployment", name)), "resources.limits")))
+                    .doesNotContainKey("nvidia.com/gpu");
         }
     }
 
     @Test
     void gpuImageAndTolerationsCanBeOverridden() {
-        Manifests manifests = CHART.template(GPU_VALUES, Map.of(
-                "trainer.gpu.image.repository", "registry.example/trainer-cuda", "trainer.gpu.image.tag", "12.8",
-                "trainer.tolerations[0].key", "dedicated", "trainer.tolerations[0].operator", "Exists"));
+        Manifests manifests = CHART.template(
+                GPU_VALUES,
+                Map.of(
+                        "trainer.gpu.image.repository",
+                        "registry.example/trainer-cuda",
+                        "trainer.gpu.image.tag",
+                        "12.8",
+                        "trainer.tolerations[0].key",
+                        "dedicated",
+                        "trainer.tolerations[0].operator",
+                        "Exists"));
         Map<String, Object> trainer = manifests.get("Deployment", TRAINER);
         assertThat(container(trainer).get("image")).isEqualTo("registry.example/trainer-cuda:12.8");
-        assertThat(list(podSpec(trainer).get("tolerations"))).extracting(t -> map(t).get("key"))
+        assertThat(list(podSpec(trainer).get("tolerations")))
+                .extracting(t -> map(t).get("key"))
                 .containsExactly("dedicated", "nvidia.com/gpu");
     }
 
@@ -419,7 +511,8 @@ class HelmChartTest {
     void workersAreNamedAfterTheirPodAndShareTheirHome(String valueSet, Path values) {
         Manifests manifests = CHART.template(values);
         Map<String, Object> trainer = container(manifests.get("Deployment", TRAINER));
-        assertThat(at(envVar(trainer, "ALPHADECAY_WORKER_ID"), "valueFrom.fieldRef.fieldPath")).isEqualTo("metadata.name");
+        assertThat(at(envVar(trainer, "ALPHADECAY_WORKER_ID"), "valueFrom.fieldRef.fieldPath"))
+                .isEqualTo("metadata.name");
         assertThat(envVar(trainer, "ALPHADECAY_WORKER_ID")).doesNotContainKey("value");
         assertThat(envValue(trainer, "ALPHADECAY_CHECKPOINT_DIR")).startsWith(HOME + "/");
         assertThat(envValue(trainer, "ALPHADECAY_CONTROL_API_URL")).isEqualTo("http://" + CONTROL_API + ":8080");
@@ -431,7 +524,8 @@ class HelmChartTest {
         Map<String, Object> pvc = manifests.get("PersistentVolumeClaim", claim);
         assertThat(list(at(pvc, "spec.accessModes"))).containsExactly("ReadWriteMany");
         assertThat(map(at(pvc, "metadata.annotations"))).containsEntry("helm.sh/resource-policy", "keep");
-        assertThat(list(podSpec(manifests.get("Deployment", TRAINER)).get("volumes"))).extracting(v -> map(v).get("persistentVolumeClaim"))
+        assertThat(list(podSpec(manifests.get("Deployment", TRAINER)).get("volumes")))
+                .extracting(v -> map(v).get("persistentVolumeClaim"))
                 .contains(Map.of("claimName", claim));
     }
 
@@ -443,10 +537,13 @@ class HelmChartTest {
 
         Manifests manifests = CHART.template(GPU_VALUES);
         Map<String, Object> hpa = manifests.get("HorizontalPodAutoscaler", ESD);
-        assertThat(at(hpa, "spec.scaleTargetRef")).isEqualTo(Map.of("apiVersion", "apps/v1", "kind", "Deployment", "name", ESD));
+        assertThat(at(hpa, "spec.scaleTargetRef"))
+                .isEqualTo(Map.of("apiVersion", "apps/v1", "kind", "Deployment", "name", ESD));
         assertThat(at(hpa, "spec.minReplicas")).isEqualTo(2);
         assertThat(at(hpa, "spec.maxReplicas")).isEqualTo(8);
-        assertThat(map(manifests.get("Deployment", ESD).get("spec"))).as("replicas left to the autoscaler").doesNotContainKey("replicas");
+        assertThat(map(manifests.get("Deployment", ESD).get("spec")))
+                .as("replicas left to the autoscaler")
+                .doesNotContainKey("replicas");
         assertThat(manifests.ofKind("HorizontalPodAutoscaler")).hasSize(1);
     }
 
@@ -454,7 +551,9 @@ class HelmChartTest {
     void podDisruptionBudgetsOnlyWhenEnabled() {
         assertThat(CHART.template(null).ofKind("PodDisruptionBudget")).isEmpty();
         Manifests manifests = CHART.template(GPU_VALUES);
-        assertThat(manifests.ofKind("PodDisruptionBudget")).extracting(p -> at(p, "metadata.name")).containsExactly(CONTROL_API);
+        assertThat(manifests.ofKind("PodDisruptionBudget"))
+                .extracting(p -> at(p, "metadata.name"))
+                .containsExactly(CONTROL_API);
         assertThat(at(manifests.get("PodDisruptionBudget", CONTROL_API), "spec.selector.matchLabels"))
                 .isEqualTo(at(manifests.get("Deployment", CONTROL_API), "spec.selector.matchLabels"));
     }
@@ -462,7 +561,9 @@ class HelmChartTest {
     @Test
     void serviceMonitorOnlyWhenEnabledScrapingWithTheServiceToken() {
         assertThat(CHART.template(null).ofKind("ServiceMonitor")).isEmpty();
-        assertThat(CHART.template(null, Map.of("metrics.serviceMonitor.enabled", true)).ofKind("ServiceMonitor")).hasSize(1);
+        assertThat(CHART.template(null, Map.of("metrics.serviceMonitor.enabled", true))
+                        .ofKind("ServiceMonitor"))
+                .hasSize(1);
 
         Manifests manifests = CHART.template(GPU_VALUES);
         assertThat(manifests.ofKind("ServiceMonitor")).hasSize(1);
@@ -472,20 +573,26 @@ class HelmChartTest {
         assertThat(endpoint.get("path")).isEqualTo("/actuator/prometheus");
         assertThat(endpoint.get("port")).isEqualTo("http");
         assertThat(at(endpoint, "authorization.type")).isEqualTo("Bearer");
-        assertThat(at(endpoint, "authorization.credentials")).isEqualTo(Map.of("name", "alphadecay-tokens", "key", "service-token"));
+        assertThat(at(endpoint, "authorization.credentials"))
+                .isEqualTo(Map.of("name", "alphadecay-tokens", "key", "service-token"));
         assertThat(Manifests.dump(monitor)).doesNotContain("operator-token");
 
         // The selector picks exactly the three services' Services, each exposing the port it names.
         Map<String, Object> selector = map(at(monitor, "spec.selector"));
-        Map<String, Object> component = map(list(selector.get("matchExpressions")).get(0));
+        Map<String, Object> component =
+                map(list(selector.get("matchExpressions")).get(0));
         List<String> scraped = new ArrayList<>();
-        for (Map<String, Object> service : CHART.template(null, Map.of("metrics.serviceMonitor.enabled", true)).ofKind("Service")) {
+        for (Map<String, Object> service : CHART.template(null, Map.of("metrics.serviceMonitor.enabled", true))
+                .ofKind("Service")) {
             Map<String, Object> labels = map(at(service, "metadata.labels"));
-            boolean selected = labels.entrySet().containsAll(map(selector.get("matchLabels")).entrySet())
+            boolean selected = labels.entrySet()
+                            .containsAll(map(selector.get("matchLabels")).entrySet())
                     && list(component.get("values")).contains(labels.get(component.get("key")));
             if (selected) {
                 scraped.add((String) at(service, "metadata.name"));
-                assertThat(list(at(service, "spec.ports"))).extracting(p -> map(p).get("name")).contains("http");
+                assertThat(list(at(service, "spec.ports")))
+                        .extracting(p -> map(p).get("name"))
+                        .contains("http");
             }
         }
         assertThat(scraped).containsExactlyInAnyOrderElementsOf(SERVICES);
@@ -495,10 +602,14 @@ class HelmChartTest {
     @MethodSource("valueSets")
     void oneDashboardConfigMapPerFileForGrafanasSidecar(String valueSet, Path values) throws IOException {
         Path folder = CHART.folder().resolve("dashboards");
-        assertThat(folder).as("the Grafana dashboards, the single source for compose and the chart").isDirectory();
+        assertThat(folder)
+                .as("the Grafana dashboards, the single source for compose and the chart")
+                .isDirectory();
         Map<String, String> files = new LinkedHashMap<>();
         try (Stream<Path> listing = Files.list(folder)) {
-            for (Path file : listing.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
+            for (Path file : listing.filter(f -> f.getFileName().toString().endsWith(".json"))
+                    .sorted()
+                    .toList()) {
                 files.put(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
             }
         }
@@ -506,7 +617,8 @@ class HelmChartTest {
 
         Manifests manifests = CHART.template(values);
         List<Map<String, Object>> dashboards = manifests.ofKind("ConfigMap").stream()
-                .filter(c -> "1".equals(at(c, "metadata.labels.grafana_dashboard"))).toList();
+                .filter(c -> "1".equals(at(c, "metadata.labels.grafana_dashboard")))
+                .toList();
         assertThat(dashboards).hasSize(files.size());
         Map<String, String> rendered = new LinkedHashMap<>();
         for (Map<String, Object> configMap : dashboards) {
@@ -518,12 +630,14 @@ class HelmChartTest {
         files.forEach((name, content) -> assertThat(rendered.get(name)).as(name).isEqualTo(content.strip()));
 
         String namespace = values == null ? HelmChart.NAMESPACE : "monitoring";
-        assertThat(dashboards).allSatisfy(c -> assertThat(at(c, "metadata.namespace")).isEqualTo(namespace));
+        assertThat(dashboards)
+                .allSatisfy(c -> assertThat(at(c, "metadata.namespace")).isEqualTo(namespace));
     }
 
     @Test
     void dashboardsCanBeTurnedOff() {
-        assertThat(CHART.template(null, Map.of("dashboards.enabled", false)).ofKind("ConfigMap")).isEmpty();
+        assertThat(CHART.template(null, Map.of("dashboards.enabled", false)).ofKind("ConfigMap"))
+                .isEmpty();
     }
 
     // ---- helm test ----
@@ -547,7 +661,8 @@ class HelmChartTest {
                   rendered: {{ include (print $.Template.BasePath "/tests/test-readiness.yaml") . | quote }}
                 """);
         Map<String, Object> probe = copy.template(values).get("ConfigMap", "hook-probe");
-        Map<String, Object> pod = Manifests.parse((String) at(probe, "data.rendered")).objects().get(0);
+        Map<String, Object> pod =
+                Manifests.parse((String) at(probe, "data.rendered")).objects().get(0);
 
         assertThat(pod.get("kind")).isEqualTo("Pod");
         KubernetesModels.validate(pod);
@@ -557,14 +672,21 @@ class HelmChartTest {
         List<String> urls = List.of(envValue(container, "READINESS_URLS").trim().split("\\s+"));
         List<String> expected = new ArrayList<>();
         for (String name : SERVICES) {
-            Object port = map(list(at(manifests.get("Service", name), "spec.ports")).get(0)).get("port");
+            Object port = map(list(at(manifests.get("Service", name), "spec.ports"))
+                            .get(0))
+                    .get("port");
             expected.add("http://" + name + ":" + port + "/actuator/health/readiness");
         }
         assertThat(urls).containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(String.join("\n", list(container.get("command")).stream().map(String::valueOf).toList()))
+        assertThat(String.join(
+                        "\n",
+                        list(container.get("command")).stream()
+                                .map(String::valueOf)
+                                .toList()))
                 .contains("$READINESS_URLS", "\"status\":\"UP\"", "exit 1");
         assertThat(envVar(container, "SERVICE_TOKEN")).doesNotContainKey("value");
-        assertThat(at(envVar(container, "SERVICE_TOKEN"), "valueFrom.secretKeyRef.key")).isEqualTo("service-token");
+        assertThat(at(envVar(container, "SERVICE_TOKEN"), "valueFrom.secretKeyRef.key"))
+                .isEqualTo("service-token");
     }
 
     // ---- release notes ----
@@ -572,7 +694,9 @@ class HelmChartTest {
     @Test
     void releaseNotesWarnAboutTheEvaluationDatabaseOnlyWhenItIsUsed() {
         String defaults = CHART.notes(null);
-        assertThat(defaults).contains("helm test " + HelmChart.RELEASE, "svc/" + CONTROL_API, "bundled PostgreSQL is for evaluation");
+        assertThat(defaults)
+                .contains(
+                        "helm test " + HelmChart.RELEASE, "svc/" + CONTROL_API, "bundled PostgreSQL is for evaluation");
         String gpu = CHART.notes(GPU_VALUES);
         assertThat(gpu).doesNotContain("bundled PostgreSQL").contains("nvidia.com/gpu", "alphadecay-tokens");
     }
@@ -590,7 +714,9 @@ class HelmChartTest {
         for (String line : table.split("\n")) {
             Matcher row = ROW.matcher(line);
             if (row.matches()) {
-                assertThat(documented.put(row.group(1), row.group(2))).as("%s documented twice", row.group(1)).isNull();
+                assertThat(documented.put(row.group(1), row.group(2)))
+                        .as("%s documented twice", row.group(1))
+                        .isNull();
                 assertThat(row.group(3)).as("description of %s", row.group(1)).isNotBlank();
             }
         }
@@ -599,19 +725,25 @@ class HelmChartTest {
         Map<String, Object> leaves = new LinkedHashMap<>();
         flatten("", values, leaves);
         for (String leaf : leaves.keySet()) {
-            assertThat(documented.keySet()).as("README documents %s (or a map holding it)", leaf)
+            assertThat(documented.keySet())
+                    .as("README documents %s (or a map holding it)", leaf)
                     .anyMatch(key -> leaf.equals(key) || leaf.startsWith(key + "."));
         }
         for (Map.Entry<String, String> row : documented.entrySet()) {
             String key = row.getKey();
-            assertThat(leaves.keySet()).as("README key %s in values.yaml", key)
+            assertThat(leaves.keySet())
+                    .as("README key %s in values.yaml", key)
                     .anyMatch(leaf -> leaf.equals(key) || leaf.startsWith(key + "."));
             Object value = at(values, key);
             if (value instanceof Map<?, ?> || value instanceof List<?>) {
                 String empty = value instanceof Map<?, ?> ? "`{}`" : "`[]`";
-                assertThat(row.getValue()).as("default of %s", key)
-                        .isEqualTo(((value instanceof Map<?, ?> m && m.isEmpty()) || (value instanceof List<?> l && l.isEmpty()))
-                                ? empty : "see values.yaml");
+                assertThat(row.getValue())
+                        .as("default of %s", key)
+                        .isEqualTo(
+                                ((value instanceof Map<?, ?> m && m.isEmpty())
+                                                || (value instanceof List<?> l && l.isEmpty()))
+                                        ? empty
+                                        : "see values.yaml");
             } else {
                 String shown = value instanceof String text ? "\"" + text + "\"" : String.valueOf(value);
                 assertThat(row.getValue()).as("default of %s", key).isEqualTo("`" + shown + "`");
@@ -653,8 +785,9 @@ class HelmChartTest {
 
     private static Map<String, String> decodedData(Map<String, Object> secret) {
         Map<String, String> decoded = new LinkedHashMap<>();
-        map(secret.get("data")).forEach((key, value) ->
-                decoded.put(key, new String(Base64.getDecoder().decode((String) value), StandardCharsets.UTF_8)));
+        map(secret.get("data"))
+                .forEach((key, value) -> decoded.put(
+                        key, new String(Base64.getDecoder().decode((String) value), StandardCharsets.UTF_8)));
         return decoded;
     }
 

@@ -8,7 +8,6 @@ import java.util.Map;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
-
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
@@ -27,8 +26,7 @@ import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
  */
 final class KubernetesModels {
 
-    private record Model(String apiVersion, Class<?> type) {
-    }
+    private record Model(String apiVersion, Class<?> type) {}
 
     private static final Map<String, Model> MODELS = Map.of(
             "Deployment", new Model("apps/v1", V1Deployment.class),
@@ -44,8 +42,7 @@ final class KubernetesModels {
 
     private static final Gson GSON = new Gson();
 
-    private KubernetesModels() {
-    }
+    private KubernetesModels() {}
 
     static boolean covers(String kind) {
         return MODELS.containsKey(kind);
@@ -59,8 +56,9 @@ final class KubernetesModels {
         try {
             model.type().getMethod("validateJsonElement", JsonElement.class).invoke(null, GSON.toJsonTree(object));
         } catch (InvocationTargetException e) {
-            fail("%s %s does not match the Kubernetes API: %s", kind, Manifests.at(object, "metadata.name"),
-                    e.getCause().getMessage());
+            fail(
+                    "%s %s does not match the Kubernetes API: %s",
+                    kind, Manifests.at(object, "metadata.name"), e.getCause().getMessage());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }

@@ -34,7 +34,9 @@ record Manifests(List<Map<String, Object>> objects) {
     }
 
     Optional<Map<String, Object>> find(String kind, String name) {
-        return ofKind(kind).stream().filter(o -> name.equals(at(o, "metadata.name"))).findFirst();
+        return ofKind(kind).stream()
+                .filter(o -> name.equals(at(o, "metadata.name")))
+                .findFirst();
     }
 
     Map<String, Object> get(String kind, String name) {
@@ -44,16 +46,20 @@ record Manifests(List<Map<String, Object>> objects) {
     }
 
     List<String> names() {
-        return objects.stream().map(o -> o.get("kind") + "/" + at(o, "metadata.name")).toList();
+        return objects.stream()
+                .map(o -> o.get("kind") + "/" + at(o, "metadata.name"))
+                .toList();
     }
 
     /** The pod specs of every workload (and of bare pods). */
     List<Map<String, Object>> podSpecs() {
-        return objects.stream().flatMap(o -> switch (String.valueOf(o.get("kind"))) {
-            case "Deployment", "StatefulSet", "DaemonSet", "Job" -> Stream.of(map(at(o, "spec.template.spec")));
-            case "Pod" -> Stream.of(map(o.get("spec")));
-            default -> Stream.empty();
-        }).toList();
+        return objects.stream()
+                .flatMap(o -> switch (String.valueOf(o.get("kind"))) {
+                    case "Deployment", "StatefulSet", "DaemonSet", "Job" -> Stream.of(map(at(o, "spec.template.spec")));
+                    case "Pod" -> Stream.of(map(o.get("spec")));
+                    default -> Stream.empty();
+                })
+                .toList();
     }
 
     static Map<String, Object> podSpec(Map<String, Object> workload) {
@@ -78,12 +84,17 @@ record Manifests(List<Map<String, Object>> objects) {
     }
 
     static List<Map<String, Object>> env(Map<String, Object> container) {
-        return container.get("env") == null ? List.of() : list(container.get("env")).stream().map(Manifests::map).toList();
+        return container.get("env") == null
+                ? List.of()
+                : list(container.get("env")).stream().map(Manifests::map).toList();
     }
 
     static Map<String, Object> envVar(Map<String, Object> container, String name) {
-        Optional<Map<String, Object>> found = env(container).stream().filter(e -> name.equals(e.get("name"))).findFirst();
-        assertThat(found).as("%s in the environment of %s", name, container.get("name")).isPresent();
+        Optional<Map<String, Object>> found =
+                env(container).stream().filter(e -> name.equals(e.get("name"))).findFirst();
+        assertThat(found)
+                .as("%s in the environment of %s", name, container.get("name"))
+                .isPresent();
         return found.get();
     }
 

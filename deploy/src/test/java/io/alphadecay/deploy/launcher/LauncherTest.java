@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.alphadecay.deploy.RepositoryFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
+import io.alphadecay.deploy.RepositoryFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -60,23 +60,119 @@ class LauncherTest {
     private static final List<String> SERVICES = List.of("control-api", "esd-service", "trainer-service");
 
     /** GNU coreutils' programs: with bash and java, everything the launcher may use. */
-    private static final List<String> COREUTILS = List.of("arch", "b2sum", "base32", "base64", "basename", "basenc",
-            "cat", "chcon", "chgrp", "chmod", "chown", "chroot", "cksum", "comm", "cp", "csplit", "cut", "date", "dd",
-            "df", "dir", "dircolors", "dirname", "du", "echo", "env", "expand", "expr", "factor", "false", "fmt",
-            "fold", "groups", "head", "hostid", "id", "install", "join", "link", "ln", "logname", "ls", "md5sum",
-            "mkdir", "mkfifo", "mknod", "mktemp", "mv", "nice", "nl", "nohup", "nproc", "numfmt", "od", "paste",
-            "pathchk", "pinky", "pr", "printenv", "printf", "ptx", "pwd", "readlink", "realpath", "rm", "rmdir",
-            "runcon", "seq", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "shred", "shuf", "sleep",
-            "sort", "split", "stat", "stdbuf", "stty", "sum", "sync", "tac", "tail", "tee", "test", "timeout", "touch",
-            "tr", "true", "truncate", "tsort", "tty", "uname", "unexpand", "uniq", "unlink", "users", "vdir", "wc",
-            "who", "whoami", "yes");
+    private static final List<String> COREUTILS = List.of(
+            "arch",
+            "b2sum",
+            "base32",
+            "base64",
+            "basename",
+            "basenc",
+            "cat",
+            "chcon",
+            "chgrp",
+            "chmod",
+            "chown",
+            "chroot",
+            "cksum",
+            "comm",
+            "cp",
+            "csplit",
+            "cut",
+            "date",
+            "dd",
+            "df",
+            "dir",
+            "dircolors",
+            "dirname",
+            "du",
+            "echo",
+            "env",
+            "expand",
+            "expr",
+            "factor",
+            "false",
+            "fmt",
+            "fold",
+            "groups",
+            "head",
+            "hostid",
+            "id",
+            "install",
+            "join",
+            "link",
+            "ln",
+            "logname",
+            "ls",
+            "md5sum",
+            "mkdir",
+            "mkfifo",
+            "mknod",
+            "mktemp",
+            "mv",
+            "nice",
+            "nl",
+            "nohup",
+            "nproc",
+            "numfmt",
+            "od",
+            "paste",
+            "pathchk",
+            "pinky",
+            "pr",
+            "printenv",
+            "printf",
+            "ptx",
+            "pwd",
+            "readlink",
+            "realpath",
+            "rm",
+            "rmdir",
+            "runcon",
+            "seq",
+            "sha1sum",
+            "sha224sum",
+            "sha256sum",
+            "sha384sum",
+            "sha512sum",
+            "shred",
+            "shuf",
+            "sleep",
+            "sort",
+            "split",
+            "stat",
+            "stdbuf",
+            "stty",
+            "sum",
+            "sync",
+            "tac",
+            "tail",
+            "tee",
+            "test",
+            "timeout",
+            "touch",
+            "tr",
+            "true",
+            "truncate",
+            "tsort",
+            "tty",
+            "uname",
+            "unexpand",
+            "uniq",
+            "unlink",
+            "users",
+            "vdir",
+            "wc",
+            "who",
+            "whoami",
+            "yes");
 
     private static final Duration QUICK = Duration.ofSeconds(30);
     private static final Duration UP = Duration.ofMinutes(4);
     private static final Duration DOWN = Duration.ofMinutes(3);
     private static final String RUN_NAME = "launcher-check";
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final AtomicInteger CALLS = new AtomicInteger();
 
     @TempDir
@@ -100,12 +196,15 @@ class LauncherTest {
         script = root.resolve("alphadecay");
         for (String service : SERVICES) {
             Path jar = jar(service);
-            assertTrue(Files.isRegularFile(jar), "No " + root.relativize(jar) + ": this test runs the launcher on the "
-                    + "built jars and never builds them itself. Build them first with ./mvnw -B -DskipTests package "
-                    + "(./mvnw -B verify builds them before the deploy module)");
+            assertTrue(
+                    Files.isRegularFile(jar),
+                    "No " + root.relativize(jar) + ": this test runs the launcher on the "
+                            + "built jars and never builds them itself. Build them first with ./mvnw -B -DskipTests package "
+                            + "(./mvnw -B verify builds them before the deploy module)");
         }
-        assertTrue(Files.isRegularFile(root.resolve("cli/target/alphadecay-cli.jar")), "No cli/target/"
-                + "alphadecay-cli.jar: build it first with ./mvnw -B -DskipTests package");
+        assertTrue(
+                Files.isRegularFile(root.resolve("cli/target/alphadecay-cli.jar")),
+                "No cli/target/" + "alphadecay-cli.jar: build it first with ./mvnw -B -DskipTests package");
         home = work.resolve("launcher home");
         minimalBin = minimalBin(work.resolve("bin"));
         List<ServerSocket> sockets = new ArrayList<>();
@@ -115,8 +214,7 @@ class LauncherTest {
                 sockets.add(socket);
                 PORTS.put(service, socket.getLocalPort());
             }
-        }
-        finally {
+        } finally {
             for (ServerSocket socket : sockets) {
                 socket.close();
             }
@@ -135,28 +233,29 @@ class LauncherTest {
         databasePid().ifPresent(SEEN::add);
         try {
             launcher(false, DOWN, "down");
-        }
-        catch (Throwable ex) {
+        } catch (Throwable ex) {
             // Below.
         }
         Set<String> marks = new HashSet<>(Set.of(home.toString()));
         try {
             marks.add(home.toRealPath().toString());
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             // Never created.
         }
         // Only processes of this home: a pid seen earlier may belong to someone else by now.
-        List<ProcessHandle> left = SEEN.stream().map(ProcessHandle::of).flatMap(Optional::stream)
-                .filter(ProcessHandle::isAlive).filter(process -> marks.stream()
-                        .anyMatch(process.info().commandLine().orElse("")::contains)).toList();
+        List<ProcessHandle> left = SEEN.stream()
+                .map(ProcessHandle::of)
+                .flatMap(Optional::stream)
+                .filter(ProcessHandle::isAlive)
+                .filter(process ->
+                        marks.stream().anyMatch(process.info().commandLine().orElse("")::contains))
+                .toList();
         left.forEach(ProcessHandle::destroy); // a service stopped gracefully stops its database too
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         for (ProcessHandle process : left) {
             try {
                 process.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-            catch (Exception ex) {
+            } catch (Exception ex) {
                 process.destroyForcibly();
             }
         }
@@ -170,12 +269,18 @@ class LauncherTest {
         Result unknown = launcher(true, QUICK, "frobnicate");
         assertThat(unknown.exit()).as(unknown.toString()).isNotZero();
         assertThat(unknown.stdout()).isEmpty();
-        assertThat(unknown.stderr().lines().toList()).as(unknown.toString()).singleElement().asString()
+        assertThat(unknown.stderr().lines().toList())
+                .as(unknown.toString())
+                .singleElement()
+                .asString()
                 .contains("frobnicate");
 
         Result badService = launcher(true, QUICK, "logs", "no-such-service");
         assertThat(badService.exit()).as(badService.toString()).isNotZero();
-        assertThat(badService.stderr().lines().toList()).singleElement().asString().contains("no-such-service");
+        assertThat(badService.stderr().lines().toList())
+                .singleElement()
+                .asString()
+                .contains("no-such-service");
 
         assertThat(home).as("a bad command starts and creates nothing").doesNotExist();
     }
@@ -191,17 +296,34 @@ class LauncherTest {
         for (Path executable : List.of(launcher, tree.resolve("mvnw"))) {
             Files.setPosixFilePermissions(executable, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        List<String> inputs = List.of("pom.xml", "db/migration/V1__schema.sql", "common/pom.xml",
-                "common/src/main/java/io/x/Shared.java", "safetensors/src/main/java/io/x/Reader.java",
-                "control-api/src/main/resources/application.yml", "esd-service/src/main/java/io/x/Esd.java",
-                "trainer-service/pom.xml", "trainer-service/src/main/resources/presets/tiny.json",
-                "api/src/main/java/io/x/Wire.java", "cli/pom.xml", "cli/src/main/java/io/x/Command.java");
-        List<String> others = List.of("deploy/pom.xml", "deploy/src/test/java/io/x/DeployTest.java",
-                "test-support/pom.xml", "test-support/src/main/java/io/x/Support.java",
-                "control-api/src/test/java/io/x/ApiTest.java", "control-api/src/test/resources/application.yml",
-                "cli/src/test/java/io/x/CommandTest.java", "api/target/classes/io/x/Wire.class",
-                "control-api/target/generated-sources/io/x/Generated.java", "target/classes/Stray.java",
-                "bench/esd/Bench.java", "helm/values.yml", "docs/schema.sql", ".alphadecay/run/control-api.log");
+        List<String> inputs = List.of(
+                "pom.xml",
+                "db/migration/V1__schema.sql",
+                "common/pom.xml",
+                "common/src/main/java/io/x/Shared.java",
+                "safetensors/src/main/java/io/x/Reader.java",
+                "control-api/src/main/resources/application.yml",
+                "esd-service/src/main/java/io/x/Esd.java",
+                "trainer-service/pom.xml",
+                "trainer-service/src/main/resources/presets/tiny.json",
+                "api/src/main/java/io/x/Wire.java",
+                "cli/pom.xml",
+                "cli/src/main/java/io/x/Command.java");
+        List<String> others = List.of(
+                "deploy/pom.xml",
+                "deploy/src/test/java/io/x/DeployTest.java",
+                "test-support/pom.xml",
+                "test-support/src/main/java/io/x/Support.java",
+                "control-api/src/test/java/io/x/ApiTest.java",
+                "control-api/src/test/resources/application.yml",
+                "cli/src/test/java/io/x/CommandTest.java",
+                "api/target/classes/io/x/Wire.class",
+                "control-api/target/generated-sources/io/x/Generated.java",
+                "target/classes/Stray.java",
+                "bench/esd/Bench.java",
+                "helm/values.yml",
+                "docs/schema.sql",
+                ".alphadecay/run/control-api.log");
         Instant now = Instant.now();
         for (String input : inputs) {
             touch(write(tree.resolve(input), "x"), now.minus(Duration.ofHours(2)));
@@ -218,7 +340,9 @@ class LauncherTest {
         // build looks at the sources whatever ALPHADECAY_BUILD (never in these calls) says: that governs only up.
         Result fresh = launcherAt(launcher, minimalPath, Map.of(), QUICK, "build");
         assertThat(fresh.exit()).as(fresh.toString()).isZero();
-        assertThat(calls).as("files newer than the jars, none of them a source of the services").doesNotExist();
+        assertThat(calls)
+                .as("files newer than the jars, none of them a source of the services")
+                .doesNotExist();
 
         for (String input : inputs) {
             touch(tree.resolve(input), now);
@@ -244,8 +368,11 @@ class LauncherTest {
     @Test
     @Order(3)
     void theMinimalPathHasNoCurlNorOtherTools() throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(minimalBin.resolve("bash").toString(), "-c",
-                "command -v curl wget python3 find sed grep awk ps").redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(
+                        minimalBin.resolve("bash").toString(),
+                        "-c",
+                        "command -v curl wget python3 find sed grep awk ps")
+                .redirectErrorStream(true);
         builder.environment().put("PATH", minimalBin.toString());
         Process probe = builder.start();
         probe.getOutputStream().close();
@@ -269,17 +396,21 @@ class LauncherTest {
             assertThat(health(port)).as(service + " answers on port " + port).isEqualTo(200);
             Long pid = pidFiles().get(service);
             assertThat(pid).as("the pid file of " + service).isNotNull();
-            assertThat(commandLine(pid)).as("pid " + pid).contains(service + "/target/" + service + ".jar",
-                    "-Dalphadecay.home=" + home.toRealPath());
+            assertThat(commandLine(pid))
+                    .as("pid " + pid)
+                    .contains(service + "/target/" + service + ".jar", "-Dalphadecay.home=" + home.toRealPath());
             PIDS.put(service, pid);
         }
         // Each knows where the others are.
-        assertThat(environment(PIDS.get("trainer-service"))).contains(
-                "SERVER_PORT=" + PORTS.get("trainer-service"),
-                "ALPHADECAY_CONTROL_API_URL=http://localhost:" + PORTS.get("control-api"),
-                "ALPHADECAY_ESD_URL=http://localhost:" + PORTS.get("esd-service"));
-        assertThat(environment(PIDS.get("esd-service"))).contains("SERVER_PORT=" + PORTS.get("esd-service"),
-                "ALPHADECAY_CONTROL_API_URL=http://localhost:" + PORTS.get("control-api"));
+        assertThat(environment(PIDS.get("trainer-service")))
+                .contains(
+                        "SERVER_PORT=" + PORTS.get("trainer-service"),
+                        "ALPHADECAY_CONTROL_API_URL=http://localhost:" + PORTS.get("control-api"),
+                        "ALPHADECAY_ESD_URL=http://localhost:" + PORTS.get("esd-service"));
+        assertThat(environment(PIDS.get("esd-service")))
+                .contains(
+                        "SERVER_PORT=" + PORTS.get("esd-service"),
+                        "ALPHADECAY_CONTROL_API_URL=http://localhost:" + PORTS.get("control-api"));
         started = true;
     }
 
@@ -288,10 +419,21 @@ class LauncherTest {
     void theTrainerClaimsRunsFromThisControlApi() throws Exception {
         assumeTrue(started, "the services did not start");
         // A dataset that does not exist: the trainer claims the run and fails it at once instead of training.
-        String body = JSON.writeValueAsString(Map.of("name", RUN_NAME, "preset", "tiny", "steps", 20, "dataset",
+        String body = JSON.writeValueAsString(Map.of(
+                "name",
+                RUN_NAME,
+                "preset",
+                "tiny",
+                "steps",
+                20,
+                "dataset",
                 home.resolve("no-such-dataset").toString()));
-        HttpResponse<String> created = HTTP.send(api("/api/v1/runs").POST(HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> created = HTTP.send(
+                api("/api/v1/runs")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .header("Content-Type", "application/json")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         runId = JSON.readTree(created.body()).get("id").asString();
 
@@ -299,8 +441,9 @@ class LauncherTest {
         JsonNode run;
         do {
             Thread.sleep(500);
-            run = JSON.readTree(HTTP.send(api("/api/v1/runs/" + runId).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            run = JSON.readTree(
+                    HTTP.send(api("/api/v1/runs/" + runId).GET().build(), HttpResponse.BodyHandlers.ofString())
+                            .body());
         } while (!run.get("state").asString().equals("FAILED") && System.nanoTime() < deadline);
         assertThat(run.get("state").asString()).as(run.toString()).isEqualTo("FAILED");
         assertThat(run.get("failureReason").asString()).contains("no-such-dataset");
@@ -315,11 +458,15 @@ class LauncherTest {
             assertThat(result.exit()).as(result.toString()).isZero();
             List<String> lines = result.stdout().lines().toList();
             for (String service : SERVICES) {
-                assertThat(lines).as(result.toString()).anyMatch(line -> line.matches(
-                        Pattern.quote(service) + " +UP +port " + PORTS.get(service) + ", pid " + PIDS.get(service)));
+                assertThat(lines)
+                        .as(result.toString())
+                        .anyMatch(line -> line.matches(Pattern.quote(service) + " +UP +port " + PORTS.get(service)
+                                + ", pid " + PIDS.get(service)));
             }
-            assertThat(lines).as(result.toString()).anyMatch(line -> line.matches(
-                    Pattern.quote(RUN_NAME) + " +FAILED +step +0 / 20 +" + Pattern.quote(runId)));
+            assertThat(lines)
+                    .as(result.toString())
+                    .anyMatch(line ->
+                            line.matches(Pattern.quote(RUN_NAME) + " +FAILED +step +0 / 20 +" + Pattern.quote(runId)));
         }
     }
 
@@ -335,9 +482,13 @@ class LauncherTest {
         assertThat(logs.exit()).as(logs.toString()).isZero();
         assertThat(logs.stdout()).contains("no-such-dataset");
 
-        Result compare = launcher(false, QUICK, "compare", runId, UUID.randomUUID().toString());
+        Result compare =
+                launcher(false, QUICK, "compare", runId, UUID.randomUUID().toString());
         assertThat(compare.exit()).as(compare.toString()).isNotZero();
-        assertThat(compare.stderr().lines().toList()).as(compare.toString()).singleElement().asString()
+        assertThat(compare.stderr().lines().toList())
+                .as(compare.toString())
+                .singleElement()
+                .asString()
                 .contains("refused it (404)");
 
         Result help = launcher(true, QUICK, "runs", "--help");
@@ -359,7 +510,9 @@ class LauncherTest {
             assertThat(health(PORTS.get(service))).isEqualTo(200);
         }
         assertThat(pidFiles()).isEqualTo(PIDS);
-        assertThat(PIDS.values()).allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        assertThat(PIDS.values())
+                .allMatch(
+                        pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     }
 
     @Test
@@ -386,14 +539,17 @@ class LauncherTest {
         for (String service : SERVICES) {
             long pid = PIDS.get(service);
             assertThat(down.stderr()).contains("Stopping " + service + " (pid " + pid + ")");
-            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as(service).isFalse();
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                    .as(service)
+                    .isFalse();
             try (ServerSocket free = new ServerSocket(PORTS.get(service))) {
                 assertThat(free.getLocalPort()).isEqualTo(PORTS.get(service));
             }
         }
         assertThat(pidFiles()).isEmpty();
         assertThat(ProcessHandle.of(database.get()).map(ProcessHandle::isAlive).orElse(false))
-                .as("the embedded PostgreSQL stops with the control-api").isFalse();
+                .as("the embedded PostgreSQL stops with the control-api")
+                .isFalse();
         started = false;
     }
 
@@ -408,7 +564,8 @@ class LauncherTest {
             Files.writeString(home.resolve("run/control-api.pid"), stranger.pid() + "\n");
 
             Result status = launcher(true, QUICK, "status");
-            assertThat(status.stdout().lines().toList()).as(status.toString())
+            assertThat(status.stdout().lines().toList())
+                    .as(status.toString())
                     .anyMatch(line -> line.matches("control-api +DOWN +port " + PORTS.get("control-api")));
 
             Result down = launcher(true, DOWN, "down");
@@ -416,8 +573,7 @@ class LauncherTest {
             assertThat(down.stderr()).contains("Nothing of ours was running").doesNotContain("Stopping");
             assertThat(stranger.isAlive()).as("the stranger survives down").isTrue();
             assertThat(home.resolve("run/control-api.pid")).doesNotExist();
-        }
-        finally {
+        } finally {
             stranger.destroyForcibly();
         }
     }
@@ -435,17 +591,19 @@ class LauncherTest {
         return launcherAt(script, minimalPath, Map.of(), timeout, args);
     }
 
-    private static Result launcherAt(Path launcher, boolean minimalPath, Map<String, String> extraEnv,
-            Duration timeout, String... args) {
+    private static Result launcherAt(
+            Path launcher, boolean minimalPath, Map<String, String> extraEnv, Duration timeout, String... args) {
         List<String> command = new ArrayList<>(List.of(launcher.toString()));
         command.addAll(Arrays.asList(args));
         int call = CALLS.incrementAndGet();
         Path out = work.resolve("call-" + call + ".out");
         Path err = work.resolve("call-" + call + ".err");
         // Files, not pipes: the services the launcher starts must not hold the test's streams open.
-        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(work.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("ALPHADECAY_") || name.equals("SERVER_PORT"));
         env.put("PATH", minimalPath ? minimalBin.toString() : System.getenv("PATH"));
@@ -466,11 +624,9 @@ class LauncherTest {
                         + "\n" + new Result(-1, Files.readString(out), Files.readString(err)));
             }
             return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new UncheckedIOException(ex);
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(ex);
         }
@@ -480,8 +636,9 @@ class LauncherTest {
     private static Path minimalBin(Path bin) throws IOException {
         Files.createDirectories(bin);
         Files.createSymbolicLink(bin.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));
-        Files.createSymbolicLink(bin.resolve("bash"), onPath("bash")
-                .orElseThrow(() -> new IllegalStateException("no bash on the PATH")));
+        Files.createSymbolicLink(
+                bin.resolve("bash"),
+                onPath("bash").orElseThrow(() -> new IllegalStateException("no bash on the PATH")));
         List<String> programs = new ArrayList<>(COREUTILS);
         // Not for the launcher but for the control-api's embedded PostgreSQL: it runs scripts with sh (POSIX,
         // on every Unix) and, started as root, drops root through unshare (util-linux).
@@ -499,8 +656,11 @@ class LauncherTest {
     }
 
     private static Optional<Path> onPath(String program) {
-        return Arrays.stream(System.getenv("PATH").split(File.pathSeparator)).filter(dir -> !dir.isEmpty())
-                .map(dir -> Path.of(dir, program)).filter(Files::isExecutable).findFirst();
+        return Arrays.stream(System.getenv("PATH").split(File.pathSeparator))
+                .filter(dir -> !dir.isEmpty())
+                .map(dir -> Path.of(dir, program))
+                .filter(Files::isExecutable)
+                .findFirst();
     }
 
     private static Path jar(String service) {
@@ -509,19 +669,22 @@ class LauncherTest {
 
     private static HttpRequest.Builder api(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORTS.get("control-api") + path))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + operatorToken);
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + operatorToken);
     }
 
     /** The status of the health endpoint, or -1 when nothing answers. */
     private static int health(int port) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        }
-        catch (IOException ex) {
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException ex) {
             return -1;
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             return -1;
         }
@@ -535,8 +698,7 @@ class LauncherTest {
                 if (Files.exists(file)) {
                     pids.put(service, Long.parseLong(Files.readString(file).trim()));
                 }
-            }
-            catch (IOException | NumberFormatException ex) {
+            } catch (IOException | NumberFormatException ex) {
                 // Being written or gone: not a pid.
             }
         }
@@ -546,16 +708,19 @@ class LauncherTest {
     private static Optional<Long> databasePid() {
         try {
             List<String> lines = Files.readAllLines(home.resolve("pgdata/postmaster.pid"));
-            return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.get(0).trim()));
-        }
-        catch (IOException | NumberFormatException ex) {
+            return lines.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(Long.parseLong(lines.get(0).trim()));
+        } catch (IOException | NumberFormatException ex) {
             return Optional.empty();
         }
     }
 
     private static String commandLine(long pid) throws IOException {
-        return String.join(" ", List.of(Files.readString(Path.of("/proc", String.valueOf(pid), "cmdline"),
-                StandardCharsets.UTF_8).split("\0")));
+        return String.join(
+                " ",
+                List.of(Files.readString(Path.of("/proc", String.valueOf(pid), "cmdline"), StandardCharsets.UTF_8)
+                        .split("\0")));
     }
 
     private static List<String> environment(long pid) throws IOException {
@@ -569,10 +734,11 @@ class LauncherTest {
             Path log = home.resolve("run").resolve(service + ".log");
             try {
                 List<String> lines = Files.readAllLines(log);
-                tails.append("\n--- ").append(service).append(".log (end)\n")
+                tails.append("\n--- ")
+                        .append(service)
+                        .append(".log (end)\n")
                         .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
-            }
-            catch (IOException ex) {
+            } catch (IOException ex) {
                 tails.append("\n--- no ").append(log);
             }
         }

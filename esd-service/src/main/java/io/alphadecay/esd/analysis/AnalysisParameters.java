@@ -4,24 +4,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.alphadecay.common.web.ApiException;
-import io.alphadecay.api.problem.FieldError;
 import io.alphadecay.api.analysis.Estimator;
+import io.alphadecay.api.problem.FieldError;
+import io.alphadecay.common.web.ApiException;
 
 /**
  * What an analysis is asked to do: read from the checkpoint's {@code __metadata__} and overridden by query
  * parameters. Keys are the metadata names: run_id, step, estimator, policy, wd0, s1, s2.
  */
-public record AnalysisParameters(String runId, Long step, Estimator estimator, String policy, double wd0, double s1,
-        double s2) {
+public record AnalysisParameters(
+        String runId, Long step, Estimator estimator, String policy, double wd0, double s1, double s2) {
 
     static final double DEFAULT_WD0 = 0.1;
     static final double DEFAULT_S1 = 0.6666;
     static final double DEFAULT_S2 = 5.0;
 
     /** Query overrides; any field may be null. */
-    public record Overrides(String runId, Long step, String estimator, String policy, Double wd0, Double s1, Double s2) {
-    }
+    public record Overrides(
+            String runId, Long step, String estimator, String policy, Double wd0, Double s1, Double s2) {}
 
     static AnalysisParameters resolve(Map<String, String> metadata, Overrides query) {
         List<FieldError> errors = new ArrayList<>();
@@ -65,26 +65,28 @@ public record AnalysisParameters(String runId, Long step, Estimator estimator, S
         }
         try {
             return Long.parseLong(raw.strip());
-        }
-        catch (NumberFormatException ex) {
+        } catch (NumberFormatException ex) {
             errors.add(new FieldError("__metadata__." + key, "is not a whole number: " + raw));
             return null;
         }
     }
 
-    private static double number(Double query, Map<String, String> metadata, String key, double fallback, double max,
+    private static double number(
+            Double query,
+            Map<String, String> metadata,
+            String key,
+            double fallback,
+            double max,
             List<FieldError> errors) {
         double value = fallback;
         String field = key;
         if (query != null) {
             value = query;
-        }
-        else if (metadata.get(key) != null) {
+        } else if (metadata.get(key) != null) {
             field = "__metadata__." + key;
             try {
                 value = Double.parseDouble(metadata.get(key).strip());
-            }
-            catch (NumberFormatException ex) {
+            } catch (NumberFormatException ex) {
                 errors.add(new FieldError(field, "is not a number: " + metadata.get(key)));
                 return fallback;
             }

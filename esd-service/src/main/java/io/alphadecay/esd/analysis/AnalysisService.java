@@ -1,6 +1,5 @@
 package io.alphadecay.esd.analysis;
 
-import io.alphadecay.api.analysis.AnalysisResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.ExecutorService;
@@ -9,14 +8,14 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.alphadecay.api.analysis.AnalysisResult;
+import io.alphadecay.api.analysis.ReportOutcome;
 import io.alphadecay.common.web.ApiException;
 import io.alphadecay.esd.config.EsdProperties;
 import io.alphadecay.esd.report.ControlApiReporter;
-import io.alphadecay.api.analysis.ReportOutcome;
-import io.alphadecay.safetensors.MalformedCheckpointException;
 import io.alphadecay.esd.spectrum.SpectralAnalyzer;
+import io.alphadecay.safetensors.MalformedCheckpointException;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -54,41 +53,50 @@ class AnalysisService {
         this.reporter = reporter;
         this.defaultSelector = ModuleSelector.of(settings.include(), settings.exclude(), "configuration");
         this.registry = registry;
-        this.duration = Timer.builder("alphadecay.esd.analysis.duration").description("Whole-checkpoint analysis time")
+        this.duration = Timer.builder("alphadecay.esd.analysis.duration")
+                .description("Whole-checkpoint analysis time")
                 .register(registry);
-        this.bytes = Counter.builder("alphadecay.esd.bytes.received").baseUnit("bytes")
-                .description("Checkpoint bytes received").register(registry);
+        this.bytes = Counter.builder("alphadecay.esd.bytes.received")
+                .baseUnit("bytes")
+                .description("Checkpoint bytes received")
+                .register(registry);
         Gauge.builder("alphadecay.esd.analyses.in.flight", inFlight, AtomicInteger::get)
-                .description("Analyses being computed now").register(registry);
+                .description("Analyses being computed now")
+                .register(registry);
     }
 
-    AnalysisResult analyze(InputStream body, AnalysisParameters.Overrides overrides, String include, String exclude,
-            boolean report) throws IOException, MalformedCheckpointException {
-        ModuleSelector selector = include == null && exclude == null ? defaultSelector
-                : ModuleSelector.of(include == null ? settings.include() : include,
-                        exclude == null ? settings.exclude() : exclude, "query");
+    AnalysisResult analyze(
+            InputStream body, AnalysisParameters.Overrides overrides, String include, String exclude, boolean report)
+            throws IOException, MalformedCheckpointException {
+        ModuleSelector selector = include == null && exclude == null
+                ? defaultSelector
+                : ModuleSelector.of(
+                        include == null ? settings.include() : include,
+                        exclude == null ? settings.exclude() : exclude,
+                        "query");
         if (!admission.tryAcquire()) {
             countFailure("busy");
-            throw ApiException.tooManyRequests("At most " + settings.maxConcurrent()
-                    + " analyses run at once; try again shortly", settings.retryAfter().toSeconds());
+            throw ApiException.tooManyRequests(
+                    "At most " + settings.maxConcurrent() + " analyses run at once; try again shortly",
+                    settings.retryAfter().toSeconds());
         }
         inFlight.incrementAndGet();
         long started = System.nanoTime();
         AnalysisResult result;
         try {
             result = analyzer.analyze(body, overrides, selector);
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while analysing", ex);
-        }
-        finally {
+        } finally {
             inFlight.decrementAndGet();
             admission.release();
         }
         duration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         bytes.increment(result.bytesReceived());
-        result.modules().forEach(m -> registry.counter("alphadecay.esd.modules.analyzed", "status", m.status()).increment());
+        result.modules()
+                .forEach(m -> registry.counter("alphadecay.esd.modules.analyzed", "status", m.status())
+                        .increment());
         return result.withReport(report(result, report));
     }
 

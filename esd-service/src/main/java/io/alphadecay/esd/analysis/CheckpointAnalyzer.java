@@ -1,10 +1,5 @@
 package io.alphadecay.esd.analysis;
 
-import io.alphadecay.api.analysis.DecayPolicy;
-import io.alphadecay.api.analysis.ModuleAnalysis;
-import io.alphadecay.api.model.LlamaModules;
-import io.alphadecay.api.analysis.ModuleType;
-import io.alphadecay.api.analysis.AnalysisResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -15,16 +10,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
+import io.alphadecay.api.analysis.AnalysisResult;
 import io.alphadecay.api.analysis.AnalysisResult.Skipped;
+import io.alphadecay.api.analysis.DecayPolicy;
+import io.alphadecay.api.analysis.Estimator;
+import io.alphadecay.api.analysis.ModuleAnalysis;
+import io.alphadecay.api.analysis.ModuleType;
+import io.alphadecay.api.model.LlamaModules;
 import io.alphadecay.esd.config.EsdProperties;
+import io.alphadecay.esd.spectrum.DecayFormula;
+import io.alphadecay.esd.spectrum.SpectralStats;
 import io.alphadecay.safetensors.CountingInputStream;
 import io.alphadecay.safetensors.MalformedCheckpointException;
 import io.alphadecay.safetensors.SafetensorsHeader;
 import io.alphadecay.safetensors.TensorDecoder;
 import io.alphadecay.safetensors.TensorInfo;
-import io.alphadecay.esd.spectrum.DecayFormula;
-import io.alphadecay.api.analysis.Estimator;
-import io.alphadecay.esd.spectrum.SpectralStats;
 
 /**
  * Analyses a safetensors stream as it arrives: the request thread reads and decodes one tensor while the worker
@@ -74,7 +74,8 @@ final class CheckpointAnalyzer {
                 }
                 int rows = (int) tensor.shape()[0];
                 int cols = (int) tensor.shape()[1];
-                if (Math.min(rows, cols) < settings.minEigenvalues() || !tensor.dtype().decodable()) {
+                if (Math.min(rows, cols) < settings.minEigenvalues()
+                        || !tensor.dtype().decodable()) {
                     direct.add(unanalysed(tensor, tensor.dtype().decodable() ? "too-small" : "invalid"));
                     TensorDecoder.skip(in, tensor);
                     continue;
@@ -83,8 +84,7 @@ final class CheckpointAnalyzer {
                 TensorDecoder.Decoded decoded;
                 try {
                     decoded = TensorDecoder.decode(in, tensor);
-                }
-                catch (IOException | MalformedCheckpointException | RuntimeException ex) {
+                } catch (IOException | MalformedCheckpointException | RuntimeException ex) {
                     slots.release();
                     throw ex;
                 }
@@ -98,14 +98,14 @@ final class CheckpointAnalyzer {
                         long t0 = System.nanoTime();
                         SpectralStats stats = spectra.analyze(decoded.values(), rows, cols, params.estimator());
                         return new Computed(tensor, stats, (System.nanoTime() - t0) / 1e6);
-                    }
-                    finally {
+                    } finally {
                         slots.release();
                     }
                 }));
             }
             if (in.read() >= 0) {
-                throw new MalformedCheckpointException("trailing-bytes",
+                throw new MalformedCheckpointException(
+                        "trailing-bytes",
                         "The body continues past the " + header.dataBytes() + " data bytes its header declares");
             }
             List<ModuleAnalysis> modules = new ArrayList<>(direct);
@@ -119,16 +119,25 @@ final class CheckpointAnalyzer {
             }
             modules = assignDecays(modules, params);
             modules.sort(Comparator.comparing((ModuleAnalysis m) -> m.layer() == null ? Integer.MAX_VALUE : m.layer())
-                    .thenComparing(m -> TYPE_ORDER.indexOf(m.type())).thenComparing(ModuleAnalysis::name));
+                    .thenComparing(m -> TYPE_ORDER.indexOf(m.type()))
+                    .thenComparing(ModuleAnalysis::name));
             double total = (System.nanoTime() - started) / 1e6;
-            return new AnalysisResult(params.runId(), params.step(), params.estimator().wireName(), params.policy(),
-                    params.wd0(), params.s1(), params.s2(), List.copyOf(modules), List.copyOf(skipped), in.count(),
-                    new AnalysisResult.Timings(total, compute, slowest), null);
-        }
-        catch (ExecutionException ex) {
+            return new AnalysisResult(
+                    params.runId(),
+                    params.step(),
+                    params.estimator().wireName(),
+                    params.policy(),
+                    params.wd0(),
+                    params.s1(),
+                    params.s2(),
+                    List.copyOf(modules),
+                    List.copyOf(skipped),
+                    in.count(),
+                    new AnalysisResult.Timings(total, compute, slowest),
+                    null);
+        } catch (ExecutionException ex) {
             throw new IllegalStateException("A spectral computation failed", ex.getCause());
-        }
-        finally {
+        } finally {
             pending.forEach(f -> f.cancel(true));
         }
     }
@@ -149,13 +158,31 @@ final class CheckpointAnalyzer {
     private static ModuleAnalysis unanalysed(TensorInfo tensor, String status) {
         int rows = (int) tensor.shape()[0];
         int cols = (int) tensor.shape()[1];
-        return new ModuleAnalysis(tensor.name(), LlamaModules.layer(tensor.name()), LlamaModules.type(tensor.name()).wireName(),
-                rows, cols, Math.min(rows, cols), null, null, null, null, null, null, null, status, null);
+        return new ModuleAnalysis(
+                tensor.name(),
+                LlamaModules.layer(tensor.name()),
+                LlamaModules.type(tensor.name()).wireName(),
+                rows,
+                cols,
+                Math.min(rows, cols),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                status,
+                null);
     }
 
     private static List<ModuleAnalysis> assignDecays(List<ModuleAnalysis> modules, AnalysisParameters params) {
-        double[] alphas = modules.stream().filter(ModuleAnalysis::ok).mapToDouble(ModuleAnalysis::alpha).toArray();
-        double[] decays = DecayPolicy.of(params.policy()) == DecayPolicy.UNIFORM ? DecayFormula.uniform(alphas.length, params.wd0())
+        double[] alphas = modules.stream()
+                .filter(ModuleAnalysis::ok)
+                .mapToDouble(ModuleAnalysis::alpha)
+                .toArray();
+        double[] decays = DecayPolicy.of(params.policy()) == DecayPolicy.UNIFORM
+                ? DecayFormula.uniform(alphas.length, params.wd0())
                 : DecayFormula.alphaDecay(alphas, params.wd0(), params.s1(), params.s2());
         List<ModuleAnalysis> assigned = new ArrayList<>(modules.size());
         int next = 0;
@@ -173,13 +200,38 @@ final class CheckpointAnalyzer {
             int cols = (int) tensor.shape()[1];
             String name = tensor.name();
             if (!Double.isFinite(stats.alpha())) {
-                return new ModuleAnalysis(name, LlamaModules.layer(name), LlamaModules.type(name).wireName(), rows, cols,
-                        stats.numEigs(), null, null, null, finite(stats.lambdaMax()), finite(stats.stableRank()),
-                        finite(stats.logSpectralNorm()), null, "invalid", null);
+                return new ModuleAnalysis(
+                        name,
+                        LlamaModules.layer(name),
+                        LlamaModules.type(name).wireName(),
+                        rows,
+                        cols,
+                        stats.numEigs(),
+                        null,
+                        null,
+                        null,
+                        finite(stats.lambdaMax()),
+                        finite(stats.stableRank()),
+                        finite(stats.logSpectralNorm()),
+                        null,
+                        "invalid",
+                        null);
             }
-            return new ModuleAnalysis(name, LlamaModules.layer(name), LlamaModules.type(name).wireName(), rows, cols,
-                    stats.numEigs(), stats.alpha(), stats.xmin(), finite(stats.ksDistance()), stats.lambdaMax(),
-                    finite(stats.stableRank()), finite(stats.logSpectralNorm()), finite(stats.alphaWeighted()), "ok",
+            return new ModuleAnalysis(
+                    name,
+                    LlamaModules.layer(name),
+                    LlamaModules.type(name).wireName(),
+                    rows,
+                    cols,
+                    stats.numEigs(),
+                    stats.alpha(),
+                    stats.xmin(),
+                    finite(stats.ksDistance()),
+                    stats.lambdaMax(),
+                    finite(stats.stableRank()),
+                    finite(stats.logSpectralNorm()),
+                    finite(stats.alphaWeighted()),
+                    "ok",
                     null);
         }
 

@@ -17,12 +17,14 @@ final class ModuleSelector {
     }
 
     static ModuleSelector of(String include, String exclude, String source) {
-        return new ModuleSelector(compile(include, "include", source), exclude == null || exclude.isEmpty() ? null
-                : compile(exclude, "exclude", source));
+        return new ModuleSelector(
+                compile(include, "include", source),
+                exclude == null || exclude.isEmpty() ? null : compile(exclude, "exclude", source));
     }
 
     boolean selects(String name) {
-        return include.matcher(name).matches() && (exclude == null || !exclude.matcher(name).matches());
+        return include.matcher(name).matches()
+                && (exclude == null || !exclude.matcher(name).matches());
     }
 
     private static Pattern compile(String regex, String field, String source) {
@@ -31,11 +33,9 @@ final class ModuleSelector {
         }
         try {
             return Pattern.compile(regex);
-        }
-        catch (PatternSyntaxException ex) {
-            throw ApiException.invalid(field, "is not a valid regular expression (" + source + "): "
-                    + ex.getDescription());
+        } catch (PatternSyntaxException ex) {
+            throw ApiException.invalid(
+                    field, "is not a valid regular expression (" + source + "): " + ex.getDescription());
         }
     }
-
 }

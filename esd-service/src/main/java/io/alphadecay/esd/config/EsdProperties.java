@@ -1,10 +1,10 @@
 package io.alphadecay.esd.config;
 
-import io.alphadecay.api.model.LlamaModules;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.alphadecay.api.model.LlamaModules;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -17,7 +17,9 @@ public record EsdProperties(
         @DefaultValue Analysis analysis,
         @DefaultValue Report report) {
 
-    public record Auth(@DefaultValue("") String operatorToken, @DefaultValue("") String serviceToken) {
+    public record Auth(
+            @DefaultValue("") String operatorToken,
+            @DefaultValue("") String serviceToken) {
 
         @Override
         public String toString() {
@@ -44,7 +46,8 @@ public record EsdProperties(
         }
     }
 
-    public record Report(@DefaultValue("3") int attempts, @DefaultValue("200ms") Duration initialBackoff,
-            @DefaultValue("10s") Duration timeout) {
-    }
+    public record Report(
+            @DefaultValue("3") int attempts,
+            @DefaultValue("200ms") Duration initialBackoff,
+            @DefaultValue("10s") Duration timeout) {}
 }

@@ -22,23 +22,31 @@ class EsdSecurityConfiguration {
 
     @Bean
     Tokens tokens(EsdProperties properties) {
-        return new Tokens(properties.home(), properties.auth().operatorToken(), properties.auth().serviceToken());
+        return new Tokens(
+                properties.home(),
+                properties.auth().operatorToken(),
+                properties.auth().serviceToken());
     }
 
     @Bean
     RequestSizeLimitFilter requestSizeLimitFilter(EsdProperties properties) {
         long checkpoint = properties.analysis().maxCheckpointBytes();
-        return new RequestSizeLimitFilter(request -> "/api/v1/analyses".equals(request.getRequestURI()) ? checkpoint : SMALL_BODY);
+        return new RequestSizeLimitFilter(
+                request -> "/api/v1/analyses".equals(request.getRequestURI()) ? checkpoint : SMALL_BODY);
     }
 
     @Bean
     SecurityFilterChain esdSecurity(HttpSecurity http, Tokens tokens) throws Exception {
         StatelessBearerSecurity.apply(http, tokens)
-                .authorizeHttpRequests(auth -> auth
-                        .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**").permitAll()
-                        .requestMatchers("/error").permitAll()
-                        .requestMatchers(HttpMethod.POST, "/api/v1/analyses").hasRole("SERVICE")
-                        .anyRequest().hasAnyRole("OPERATOR", "SERVICE"));
+                .authorizeHttpRequests(
+                        auth -> auth.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
+                                .permitAll()
+                                .requestMatchers("/error")
+                                .permitAll()
+                                .requestMatchers(HttpMethod.POST, "/api/v1/analyses")
+                                .hasRole("SERVICE")
+                                .anyRequest()
+                                .hasAnyRole("OPERATOR", "SERVICE"));
         return http.build();
     }
 }

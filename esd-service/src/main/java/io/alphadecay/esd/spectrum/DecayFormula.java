@@ -5,8 +5,7 @@ import java.util.Arrays;
 /** Weight-decay assignment per module from the modules' α. */
 public final class DecayFormula {
 
-    private DecayFormula() {
-    }
+    private DecayFormula() {}
 
     /**
      * AlphaDecay: wd_m = wd0·[s1 + (s2 - s1)·(α_m - α_min)/(α_max - α_min)] over the finite α, so the most
@@ -29,11 +28,9 @@ public final class DecayFormula {
             double alpha = alphas[m];
             if (!Double.isFinite(alpha)) {
                 decays[m] = Double.NaN;
-            }
-            else if (range > 0) {
+            } else if (range > 0) {
                 decays[m] = wd0 * (s1 + (s2 - s1) * (alpha - min) / range);
-            }
-            else {
+            } else {
                 decays[m] = wd0 * s1;
             }
         }

@@ -20,8 +20,7 @@ public final class GramEigenvalues {
         openblas.blas_set_num_threads(1);
     }
 
-    private GramEigenvalues() {
-    }
+    private GramEigenvalues() {}
 
     /**
      * The min(rows, cols) eigenvalues of WᵀW, ascending, for a row-major W of finite values; round-off negatives are
@@ -30,8 +29,8 @@ public final class GramEigenvalues {
      */
     public static double[] ascending(double[] w, int rows, int cols) {
         if (rows <= 0 || cols <= 0 || (long) rows * cols != w.length) {
-            throw new IllegalArgumentException("a " + rows + "x" + cols + " matrix needs " + (long) rows * cols
-                    + " values, got " + w.length);
+            throw new IllegalArgumentException(
+                    "a " + rows + "x" + cols + " matrix needs " + (long) rows * cols + " values, got " + w.length);
         }
         int n = Math.min(rows, cols);
         // Row-major W (rows x cols) is column-major A = Wᵀ (cols x rows, leading dimension cols). Column-major
@@ -40,17 +39,36 @@ public final class GramEigenvalues {
                 DoublePointer gram = new DoublePointer((long) n * n);
                 DoublePointer values = new DoublePointer(n)) {
             if (rows <= cols) { // W·Wᵀ = AᵀA, rows x rows
-                openblas.cblas_dsyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasTrans, n, cols, 1.0,
-                        a, cols, 0.0, gram, n);
-            }
-            else { // WᵀW = A·Aᵀ, cols x cols
-                openblas.cblas_dsyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, n, rows, 1.0,
-                        a, cols, 0.0, gram, n);
+                openblas.cblas_dsyrk(
+                        openblas.CblasColMajor,
+                        openblas.CblasUpper,
+                        openblas.CblasTrans,
+                        n,
+                        cols,
+                        1.0,
+                        a,
+                        cols,
+                        0.0,
+                        gram,
+                        n);
+            } else { // WᵀW = A·Aᵀ, cols x cols
+                openblas.cblas_dsyrk(
+                        openblas.CblasColMajor,
+                        openblas.CblasUpper,
+                        openblas.CblasNoTrans,
+                        n,
+                        rows,
+                        1.0,
+                        a,
+                        cols,
+                        0.0,
+                        gram,
+                        n);
             }
             int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'N', (byte) 'U', n, gram, n, values);
             if (info != 0) {
-                throw new ArithmeticException("LAPACKE_dsyevd failed on a " + n + "x" + n + " Gram matrix (info "
-                        + info + ")");
+                throw new ArithmeticException(
+                        "LAPACKE_dsyevd failed on a " + n + "x" + n + " Gram matrix (info " + info + ")");
             }
             double[] ascending = new double[n];
             values.get(ascending);

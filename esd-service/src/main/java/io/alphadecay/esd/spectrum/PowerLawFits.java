@@ -12,8 +12,7 @@ public final class PowerLawFits {
     /** Eigenvalues at or below this are numerical zeros to WeightWatcher, and ks-mle ignores them (absolute). */
     static final double KS_MLE_THRESHOLD = 1e-5;
 
-    private PowerLawFits() {
-    }
+    private PowerLawFits() {}
 
     /**
      * Hill estimate with xmin at the median: i = floor(N/2), n = N - i, α = 1 + n / Σ_{j≥i} ln(λ_j / λ_i).

@@ -26,8 +26,8 @@ public final class SpectralAnalyzer {
      */
     public SpectralStats analyze(double[] w, int rows, int cols, Estimator estimator) {
         if (rows <= 0 || cols <= 0 || (long) rows * cols != w.length) {
-            throw new IllegalArgumentException("a " + rows + "x" + cols + " matrix needs " + (long) rows * cols
-                    + " values, got " + w.length);
+            throw new IllegalArgumentException(
+                    "a " + rows + "x" + cols + " matrix needs " + (long) rows * cols + " values, got " + w.length);
         }
         int numEigs = Math.min(rows, cols);
         // Σw² is NaN or infinite iff some value is, or the squares overflow; it also bounds every Gram entry, so a
@@ -38,8 +38,7 @@ public final class SpectralAnalyzer {
         double[] lambda;
         try {
             lambda = solver.ascending(w, rows, cols);
-        }
-        catch (ArithmeticException ex) {
+        } catch (ArithmeticException ex) {
             return SpectralStats.invalid(numEigs);
         }
         double lambdaMax = lambda[numEigs - 1];
@@ -51,8 +50,15 @@ public final class SpectralAnalyzer {
         double stableRank = lambdaMax > 0 ? sum / lambdaMax : 0;
         double logSpectralNorm = Math.log10(lambdaMax);
         PowerLawFit fit = estimator == Estimator.KS_MLE ? PowerLawFits.ksMle(lambda) : PowerLawFits.medianHill(lambda);
-        return new SpectralStats(numEigs, fit.alpha(), fit.xmin(), fit.ksDistance(), lambdaMax, stableRank,
-                logSpectralNorm, fit.alpha() * logSpectralNorm);
+        return new SpectralStats(
+                numEigs,
+                fit.alpha(),
+                fit.xmin(),
+                fit.ksDistance(),
+                lambdaMax,
+                stableRank,
+                logSpectralNorm,
+                fit.alpha() * logSpectralNorm);
     }
 
     /** Four partial sums, so that the scan is not bound by the latency of one floating-point add chain. */

@@ -12,13 +12,20 @@ package io.alphadecay.esd.spectrum;
  * @param logSpectralNorm log10(λmax), -Infinity for a zero matrix
  * @param alphaWeighted α·log10(λmax)
  */
-public record SpectralStats(int numEigs, double alpha, double xmin, double ksDistance, double lambdaMax,
-        double stableRank, double logSpectralNorm, double alphaWeighted) {
+public record SpectralStats(
+        int numEigs,
+        double alpha,
+        double xmin,
+        double ksDistance,
+        double lambdaMax,
+        double stableRank,
+        double logSpectralNorm,
+        double alphaWeighted) {
 
     /** Statistics of a matrix that could not be analysed at all: every value NaN. */
     static SpectralStats invalid(int numEigs) {
-        return new SpectralStats(numEigs, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN);
+        return new SpectralStats(
+                numEigs, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 
     /** Whether α is finite, that is whether the module takes part in the weight-decay assignment. */

@@ -30,18 +30,20 @@ class AdmissionTest extends EsdTestBase {
         List<CompletableFuture<Response>> held = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             // Sends the first half, then waits: the analysis holds its slot while the body is incomplete.
-            InputStream body = new SequenceInputStream(new java.io.ByteArrayInputStream(golden, 0, golden.length / 2),
+            InputStream body = new SequenceInputStream(
+                    new java.io.ByteArrayInputStream(golden, 0, golden.length / 2),
                     new GatedStream(release, golden, golden.length / 2));
             held.add(CompletableFuture.supplyAsync(() -> send(request("/api/v1/analyses?report=false", SERVICE_TOKEN)
                     .header("Content-Type", "application/octet-stream")
-                    .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body),
-                            golden.length)))));
+                    .POST(HttpRequest.BodyPublishers.fromPublisher(
+                            HttpRequest.BodyPublishers.ofInputStream(() -> body), golden.length)))));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (registry.get("alphadecay.esd.analyses.in.flight").gauge().value() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(registry.get("alphadecay.esd.analyses.in.flight").gauge().value()).isEqualTo(2.0);
+        assertThat(registry.get("alphadecay.esd.analyses.in.flight").gauge().value())
+                .isEqualTo(2.0);
 
         Response refused = post("?report=false", golden);
         assertThat(refused.status()).isEqualTo(429);
@@ -78,8 +80,7 @@ class AdmissionTest extends EsdTestBase {
         public int read(byte[] buffer, int offset, int length) throws IOException {
             try {
                 gate.await();
-            }
-            catch (InterruptedException ex) {
+            } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 throw new IOException(ex);
             }

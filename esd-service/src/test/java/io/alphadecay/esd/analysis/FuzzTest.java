@@ -28,7 +28,8 @@ class FuzzTest extends EsdTestBase {
         for (int i = 0; i < CASES; i++) {
             byte[] mutated = mutate(golden, headerEnd, random, i % 8);
             Response response = post("?report=false", mutated);
-            assertThat(response.status()).as("case %d (strategy %d): %s", i, i % 8, response.body())
+            assertThat(response.status())
+                    .as("case %d (strategy %d): %s", i, i % 8, response.body())
                     .isIn(200, 400, 413, 422);
             if (response.status() != 200) {
                 assertThat(response.raw().headers().firstValue("Content-Type").orElse(""))
@@ -38,7 +39,8 @@ class FuzzTest extends EsdTestBase {
         }
         // The mutations must exercise both outcomes, or the test proves little.
         assertThat(statuses.getOrDefault(200, 0)).isGreaterThan(50);
-        assertThat(statuses.getOrDefault(400, 0) + statuses.getOrDefault(422, 0)).isGreaterThan(300);
+        assertThat(statuses.getOrDefault(400, 0) + statuses.getOrDefault(422, 0))
+                .isGreaterThan(300);
         assertThat(get("/actuator/health", null).body()).contains("\"status\":\"UP\"");
         assertThat(post("?report=false", golden).status()).isEqualTo(200);
     }

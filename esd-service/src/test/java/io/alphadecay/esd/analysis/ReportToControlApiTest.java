@@ -6,8 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import io.alphadecay.testing.ServiceProcess;
 import io.alphadecay.esd.support.EsdHttp;
+import io.alphadecay.testing.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -43,8 +43,10 @@ class ReportToControlApiTest extends EsdHttp {
 
     @Test
     void anAnalysisWithARunIdIsStoredAndDrivesTheDecayAssignment() throws Exception {
-        String runId = controlApi("POST", "/api/v1/runs", "{\"name\": \"esd-e2e\", \"preset\": \"tiny\", \"steps\": 10}")
-                .get("id").asString();
+        String runId = controlApi(
+                        "POST", "/api/v1/runs", "{\"name\": \"esd-e2e\", \"preset\": \"tiny\", \"steps\": 10}")
+                .get("id")
+                .asString();
 
         Response analysed = post("?runId=" + runId, golden(), ServiceProcess.SERVICE_TOKEN);
 
@@ -57,8 +59,10 @@ class ReportToControlApiTest extends EsdHttp {
         assertThat(assignment.get("modules")).hasSize(5);
         analysed.json().get("modules").forEach(module -> {
             if (module.get("status").asString().equals("ok")) {
-                JsonNode stored = find(assignment.get("modules"), module.get("name").asString());
-                assertThat(stored.get("weightDecay").asDouble()).isEqualTo(module.get("weightDecay").asDouble());
+                JsonNode stored =
+                        find(assignment.get("modules"), module.get("name").asString());
+                assertThat(stored.get("weightDecay").asDouble())
+                        .isEqualTo(module.get("weightDecay").asDouble());
             }
         });
     }
@@ -86,8 +90,11 @@ class ReportToControlApiTest extends EsdHttp {
         HttpRequest.Builder request = HttpRequest.newBuilder(controlApi.url().resolve(path))
                 .header("Authorization", "Bearer " + ServiceProcess.OPERATOR_TOKEN)
                 .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response =
+                HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isBetween(200, 201);
         return JSON.readTree(response.body());
     }

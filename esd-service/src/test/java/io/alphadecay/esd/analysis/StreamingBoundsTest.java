@@ -1,7 +1,5 @@
 package io.alphadecay.esd.analysis;
 
-import io.alphadecay.api.model.LlamaModules;
-import io.alphadecay.api.analysis.AnalysisResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -19,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.alphadecay.api.analysis.AnalysisResult;
+import io.alphadecay.api.model.LlamaModules;
 import io.alphadecay.esd.config.EsdProperties;
 import io.alphadecay.esd.spectrum.SpectralStats;
 import org.junit.jupiter.api.AfterEach;
@@ -51,23 +51,37 @@ class StreamingBoundsTest {
         CheckpointAnalyzer.ModuleSpectra slow = (values, rows, cols, estimator) -> {
             try {
                 Thread.sleep(15);
-            }
-            catch (InterruptedException ex) {
+            } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
             }
             analysed.incrementAndGet();
             alive.decrementAndGet();
-            return new SpectralStats(Math.min(rows, cols), 2.0 + analysed.get() * 0.01, 1.0, 0.1, 2.0, 3.0,
-                    Math.log10(2.0), (2.0 + analysed.get() * 0.01) * Math.log10(2.0));
+            return new SpectralStats(
+                    Math.min(rows, cols),
+                    2.0 + analysed.get() * 0.01,
+                    1.0,
+                    0.1,
+                    2.0,
+                    3.0,
+                    Math.log10(2.0),
+                    (2.0 + analysed.get() * 0.01) * Math.log10(2.0));
         };
-        EsdProperties.Analysis settings = new EsdProperties.Analysis(WORKERS, 1, java.time.Duration.ofSeconds(1),
-                Long.MAX_VALUE, 1 << 20, 50, LlamaModules.PROJECTIONS,
+        EsdProperties.Analysis settings = new EsdProperties.Analysis(
+                WORKERS,
+                1,
+                java.time.Duration.ofSeconds(1),
+                Long.MAX_VALUE,
+                1 << 20,
+                50,
+                LlamaModules.PROJECTIONS,
                 LlamaModules.EXCLUDED);
         CheckpointAnalyzer analyzer = new CheckpointAnalyzer(pool, settings, slow);
 
         InputStream body = lazyCheckpoint(alive, peak);
-        AnalysisResult result = analyzer.analyze(body, new AnalysisParameters.Overrides(null, null, null, null, null,
-                null, null), ModuleSelector.of(settings.include(), settings.exclude(), "test"));
+        AnalysisResult result = analyzer.analyze(
+                body,
+                new AnalysisParameters.Overrides(null, null, null, null, null, null, null),
+                ModuleSelector.of(settings.include(), settings.exclude(), "test"));
 
         assertThat(result.modules()).hasSize(MATRICES);
         assertThat(analysed.get()).isEqualTo(MATRICES);
@@ -82,13 +96,23 @@ class StreamingBoundsTest {
         List<InputStream> parts = new ArrayList<>();
         for (int i = 0; i < MATRICES; i++) {
             String name = "model.layers." + (1 + i / 4) + ".self_attn." + "qkvo".charAt(i % 4) + "_proj.weight";
-            header.put(name, Map.of("dtype", "F32", "shape", List.of(SIDE, SIDE), "data_offsets",
-                    List.of(i * bytes, (i + 1) * bytes)));
+            header.put(
+                    name,
+                    Map.of(
+                            "dtype",
+                            "F32",
+                            "shape",
+                            List.of(SIDE, SIDE),
+                            "data_offsets",
+                            List.of(i * bytes, (i + 1) * bytes)));
             parts.add(new LazyMatrix((int) bytes, () -> peak.accumulateAndGet(alive.incrementAndGet(), Math::max)));
         }
         byte[] json = JsonMapper.builder().build().writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
-        byte[] prefix = ByteBuffer.allocate(8 + json.length).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length)
-                .put(json).array();
+        byte[] prefix = ByteBuffer.allocate(8 + json.length)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(json.length)
+                .put(json)
+                .array();
         parts.add(0, new ByteArrayInputStream(prefix));
         return new SequenceInputStream(Collections.enumeration(parts));
     }

@@ -25,8 +25,8 @@ class DecayPolicyTest {
 
     @Test
     void nonFiniteAlphaGetsNaNAndDoesNotMoveTheRange() {
-        double[] decays = DecayFormula.alphaDecay(new double[] {2, Double.NaN, 4, Double.POSITIVE_INFINITY, 3}, 0.1,
-                0.5, 2);
+        double[] decays =
+                DecayFormula.alphaDecay(new double[] {2, Double.NaN, 4, Double.POSITIVE_INFINITY, 3}, 0.1, 0.5, 2);
 
         assertThat(decays[1]).isNaN();
         assertThat(decays[3]).isNaN();
@@ -38,7 +38,8 @@ class DecayPolicyTest {
     @Test
     void noValidAlphaGivesOnlyNaN() {
         assertThat(Arrays.stream(DecayFormula.alphaDecay(new double[] {Double.NaN, Double.NaN}, 0.1, 0.5, 2)))
-                .hasSize(2).allMatch(d -> d.isNaN());
+                .hasSize(2)
+                .allMatch(d -> d.isNaN());
         assertThat(DecayFormula.alphaDecay(new double[0], 0.1, 0.5, 2)).isEmpty();
     }
 

@@ -1,8 +1,8 @@
 package io.alphadecay.esd.spectrum;
 
-import io.alphadecay.api.analysis.Estimator;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alphadecay.api.analysis.Estimator;
 import org.junit.jupiter.api.Test;
 
 class EstimatorTest {

@@ -7,17 +7,16 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.alphadecay.esd.support.CheckpointBuilder;
 import io.alphadecay.safetensors.MalformedCheckpointException;
 import io.alphadecay.safetensors.SafetensorsHeader;
 import io.alphadecay.safetensors.TensorDecoder;
 import io.alphadecay.safetensors.TensorInfo;
-import io.alphadecay.esd.support.CheckpointBuilder;
 
 /** Every 2-D tensor of the golden checkpoint, decoded with the service's own streaming reader. */
 final class GoldenCheckpoint {
 
-    record Matrix(int rows, int cols, double[] values) {
-    }
+    record Matrix(int rows, int cols, double[] values) {}
 
     private final Map<String, Matrix> matrices;
 
@@ -35,15 +34,17 @@ final class GoldenCheckpoint {
             SafetensorsHeader header = SafetensorsHeader.read(in, 1 << 20);
             for (TensorInfo tensor : header.tensors()) {
                 if (tensor.matrix()) {
-                    matrices.put(tensor.name(), new Matrix((int) tensor.shape()[0], (int) tensor.shape()[1],
-                            TensorDecoder.decode(in, tensor).values()));
-                }
-                else {
+                    matrices.put(
+                            tensor.name(),
+                            new Matrix(
+                                    (int) tensor.shape()[0],
+                                    (int) tensor.shape()[1],
+                                    TensorDecoder.decode(in, tensor).values()));
+                } else {
                     TensorDecoder.skip(in, tensor);
                 }
             }
-        }
-        catch (MalformedCheckpointException ex) {
+        } catch (MalformedCheckpointException ex) {
             throw new IOException("The golden fixture does not parse: " + ex.getMessage(), ex);
         }
         return new GoldenCheckpoint(matrices);

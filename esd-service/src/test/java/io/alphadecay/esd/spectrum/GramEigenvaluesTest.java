@@ -52,8 +52,7 @@ class GramEigenvaluesTest {
         w[2 * 6 + 2] = 0.5;
         w[3 * 6 + 3] = 2;
 
-        assertThat(GramEigenvalues.ascending(w, 4, 6)).containsExactly(new double[] {0.25, 1, 4, 9},
-                within(1e-15));
+        assertThat(GramEigenvalues.ascending(w, 4, 6)).containsExactly(new double[] {0.25, 1, 4, 9}, within(1e-15));
     }
 
     @Test
@@ -70,7 +69,9 @@ class GramEigenvaluesTest {
 
     @Test
     void zeroMatrixGivesExactZeros() {
-        assertThat(GramEigenvalues.ascending(new double[12 * 7], 12, 7)).hasSize(7).containsOnly(0.0);
+        assertThat(GramEigenvalues.ascending(new double[12 * 7], 12, 7))
+                .hasSize(7)
+                .containsOnly(0.0);
     }
 
     @Test
@@ -84,7 +85,8 @@ class GramEigenvaluesTest {
     @Test
     void rejectsAShapeThatDoesNotMatchTheValues() {
         assertThatThrownBy(() -> GramEigenvalues.ascending(new double[6], 2, 4))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2x4");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2x4");
         assertThatThrownBy(() -> GramEigenvalues.ascending(new double[0], 0, 4))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -56,7 +56,8 @@ class PowerLawFitsTest {
         Random random = new Random(11);
         for (int trial = 0; trial < 40; trial++) {
             int n = 2 + random.nextInt(300);
-            double[] lambda = trial % 2 == 0 ? TestMatrices.paretoSample(n, 1.5 + 4 * random.nextDouble(), 1e-3, trial)
+            double[] lambda = trial % 2 == 0
+                    ? TestMatrices.paretoSample(n, 1.5 + 4 * random.nextDouble(), 1e-3, trial)
                     : marchenkoPastur(n, random);
             if (trial % 5 == 0) { // some numerical zeros below the 1e-5 threshold
                 for (int j = 0; j < n / 3; j++) {
@@ -108,9 +109,11 @@ class PowerLawFitsTest {
             double[] lambda = TestMatrices.paretoQuantiles(1000, alpha, 1e-3);
 
             // Noise-free, so what is left is the discretisation of 1000 quantiles, O(1/n): at most 0.13% measured.
-            assertThat(PowerLawFits.medianHill(lambda).alpha()).as("median-hill, α %s", alpha)
+            assertThat(PowerLawFits.medianHill(lambda).alpha())
+                    .as("median-hill, α %s", alpha)
                     .isCloseTo(alpha, withinPercentage(0.5));
-            assertThat(PowerLawFits.ksMle(lambda).alpha()).as("ks-mle, α %s", alpha)
+            assertThat(PowerLawFits.ksMle(lambda).alpha())
+                    .as("ks-mle, α %s", alpha)
                     .isCloseTo(alpha, withinPercentage(0.5));
         }
     }
@@ -123,7 +126,8 @@ class PowerLawFitsTest {
             double alpha = 2.5;
             double[] lambda = TestMatrices.paretoSample(800, alpha, 1, seed);
 
-            assertThat(PowerLawFits.medianHill(lambda).alpha()).as("seed %d", seed)
+            assertThat(PowerLawFits.medianHill(lambda).alpha())
+                    .as("seed %d", seed)
                     .isCloseTo(alpha, within(3 * (alpha - 1) / Math.sqrt(400)));
         }
     }

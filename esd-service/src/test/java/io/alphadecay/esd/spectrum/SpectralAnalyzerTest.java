@@ -1,6 +1,5 @@
 package io.alphadecay.esd.spectrum;
 
-import io.alphadecay.api.analysis.Estimator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
@@ -14,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.alphadecay.api.analysis.Estimator;
 import org.junit.jupiter.api.Test;
 
 class SpectralAnalyzerTest {
@@ -103,7 +103,9 @@ class SpectralAnalyzerTest {
             assertThat(stats.lambdaMax()).isZero();
             assertThat(stats.stableRank()).isZero();
             assertThat(stats.logSpectralNorm()).isEqualTo(Double.NEGATIVE_INFINITY);
-            assertThat(stats.alpha()).as("no power law in zeros: invalid, by design").isNaN();
+            assertThat(stats.alpha())
+                    .as("no power law in zeros: invalid, by design")
+                    .isNaN();
         }
     }
 
@@ -144,7 +146,8 @@ class SpectralAnalyzerTest {
         assertThat(hill.lambdaMax()).isCloseTo(norm2, withinPercentage(1e-10));
         assertThat(hill.stableRank()).isCloseTo(1, within(1e-9));
         // The median eigenvalue is a round-off zero: either exactly 0 (no fit) or a tiny positive value with α near 1.
-        assertThat(hill.alpha()).satisfiesAnyOf(a -> assertThat(a).isNaN(), a -> assertThat(a).isBetween(1.0, 2.0));
+        assertThat(hill.alpha())
+                .satisfiesAnyOf(a -> assertThat(a).isNaN(), a -> assertThat(a).isBetween(1.0, 2.0));
         assertThat(ks.alpha()).as("one eigenvalue above 1e-5: no candidate").isNaN();
         assertThat(ks.lambdaMax()).isFinite();
     }
@@ -190,7 +193,9 @@ class SpectralAnalyzerTest {
             throw new ArithmeticException("no convergence");
         });
 
-        assertThat(failing.analyze(TestMatrices.gaussian(4, 4, 1), 4, 4, Estimator.KS_MLE).valid()).isFalse();
+        assertThat(failing.analyze(TestMatrices.gaussian(4, 4, 1), 4, 4, Estimator.KS_MLE)
+                        .valid())
+                .isFalse();
     }
 
     @Test
@@ -216,8 +221,8 @@ class SpectralAnalyzerTest {
             for (int round = 0; round < 3; round++) {
                 for (int i = 0; i < matrices.size(); i++) {
                     int index = i;
-                    parallel.add(pool.submit(() -> analyzer.analyze(matrices.get(index), 96 + 8 * index, 200,
-                            Estimator.KS_MLE)));
+                    parallel.add(pool.submit(
+                            () -> analyzer.analyze(matrices.get(index), 96 + 8 * index, 200, Estimator.KS_MLE)));
                 }
             }
             for (int k = 0; k < parallel.size(); k++) {
@@ -226,8 +231,7 @@ class SpectralAnalyzerTest {
                 assertThat(actual.alpha()).isCloseTo(expected.alpha(), withinPercentage(1e-10));
                 assertThat(actual.lambdaMax()).isCloseTo(expected.lambdaMax(), withinPercentage(1e-10));
             }
-        }
-        finally {
+        } finally {
             pool.shutdownNow();
         }
     }

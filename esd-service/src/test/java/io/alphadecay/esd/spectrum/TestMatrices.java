@@ -5,8 +5,7 @@ import java.util.Random;
 /** Seeded test matrices, row-major. */
 final class TestMatrices {
 
-    private TestMatrices() {
-    }
+    private TestMatrices() {}
 
     /** Standard normal entries. */
     static double[] gaussian(int rows, int cols, long seed) {

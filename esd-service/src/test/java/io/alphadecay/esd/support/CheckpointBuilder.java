@@ -43,11 +43,11 @@ public final class CheckpointBuilder {
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) (random.nextGaussian() * std);
         }
-        return f32(name, new long[] { rows, cols }, values);
+        return f32(name, new long[] {rows, cols}, values);
     }
 
     public CheckpointBuilder raw(String name, String dtype, long[] shape, byte[] data) {
-        tensors.add(new Object[] { name, dtype, shape, data });
+        tensors.add(new Object[] {name, dtype, shape, data});
         return this;
     }
 
@@ -59,8 +59,15 @@ public final class CheckpointBuilder {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         for (Object[] t : tensors) {
             byte[] bytes = (byte[]) t[3];
-            header.put((String) t[0], Map.of("dtype", t[1], "shape", t[2], "data_offsets",
-                    List.of(data.size(), data.size() + bytes.length)));
+            header.put(
+                    (String) t[0],
+                    Map.of(
+                            "dtype",
+                            t[1],
+                            "shape",
+                            t[2],
+                            "data_offsets",
+                            List.of(data.size(), data.size() + bytes.length)));
             data.writeBytes(bytes);
         }
         return assemble(JSON.writeValueAsString(header).getBytes(StandardCharsets.UTF_8), data.toByteArray());
@@ -68,7 +75,8 @@ public final class CheckpointBuilder {
 
     /** A file with this exact header text, for malformed-input tests. */
     public static byte[] assemble(byte[] headerJson, byte[] data) {
-        ByteBuffer file = ByteBuffer.allocate(8 + headerJson.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer file =
+                ByteBuffer.allocate(8 + headerJson.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
         file.putLong(headerJson.length).put(headerJson).put(data);
         return file.array();
     }
@@ -77,8 +85,9 @@ public final class CheckpointBuilder {
     public static Path golden(String file) {
         Path path = Path.of("..", "..", "shared", "fixtures", "esd", file);
         if (!Files.exists(path)) {
-            throw new IllegalStateException("The golden fixture " + path.toAbsolutePath().normalize()
-                    + " is missing: the shared folder must sit beside the repository");
+            throw new IllegalStateException(
+                    "The golden fixture " + path.toAbsolutePath().normalize()
+                            + " is missing: the shared folder must sit beside the repository");
         }
         return path;
     }

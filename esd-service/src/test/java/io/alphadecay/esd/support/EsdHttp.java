@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 public abstract class EsdHttp {
 
     public static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @LocalServerPort
     protected int port;
@@ -29,8 +30,7 @@ public abstract class EsdHttp {
     protected static String home() {
         try {
             return Files.createTempDirectory("esd-test-home").toString();
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
     }
@@ -43,7 +43,8 @@ public abstract class EsdHttp {
     }
 
     protected Response post(String query, byte[] body, String token) {
-        return send(request("/api/v1/analyses" + query, token).header("Content-Type", "application/octet-stream")
+        return send(request("/api/v1/analyses" + query, token)
+                .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
@@ -61,11 +62,9 @@ public abstract class EsdHttp {
         try {
             HttpResponse<String> response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.body(), response);
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new UncheckedIOException(ex);
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(ex);
         }
@@ -74,8 +73,7 @@ public abstract class EsdHttp {
     protected static byte[] golden() {
         try {
             return Files.readAllBytes(CheckpointBuilder.golden("golden-small.safetensors"));
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
     }
@@ -84,8 +82,7 @@ public abstract class EsdHttp {
         Path path = CheckpointBuilder.golden("golden-small.expected.json");
         try {
             return JSON.readTree(Files.readString(path));
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
     }

@@ -1,6 +1,5 @@
 package io.alphadecay.trainer.checkpoint;
 
-import io.alphadecay.trainer.data.Dirs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -20,6 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import io.alphadecay.trainer.data.Dirs;
 
 /**
  * Full training checkpoints under {@code root/{run}/{step}}, one folder each. A checkpoint is written into a
@@ -43,8 +43,7 @@ public final class CheckpointStore {
     }
 
     /** What the control-api is told about a committed checkpoint. */
-    public record Committed(long step, Path folder, URI uri, long bytes, String sha256) {
-    }
+    public record Committed(long step, Path folder, URI uri, long bytes, String sha256) {}
 
     public Committed write(UUID run, long step, Writer writer) throws IOException {
         Path runFolder = root.resolve(run.toString());
@@ -56,7 +55,10 @@ public final class CheckpointStore {
             long bytes = 0;
             try (Stream<Path> files = Files.list(temp)) {
                 for (Path file : files.sorted().toList()) {
-                    manifest.append(sha256(file)).append("  ").append(file.getFileName()).append('\n');
+                    manifest.append(sha256(file))
+                            .append("  ")
+                            .append(file.getFileName())
+                            .append('\n');
                     bytes += Files.size(file);
                 }
             }
@@ -70,13 +72,11 @@ public final class CheckpointStore {
             }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            }
-            catch (AtomicMoveNotSupportedException ex) {
+            } catch (AtomicMoveNotSupportedException ex) {
                 Files.move(temp, target);
             }
             return new Committed(step, target, target.toUri(), bytes, sha);
-        }
-        finally {
+        } finally {
             if (Files.exists(temp)) {
                 Dirs.deleteRecursively(temp);
             }
@@ -102,7 +102,9 @@ public final class CheckpointStore {
         Path runFolder = root.resolve(run.toString());
         if (Files.isDirectory(runFolder)) {
             try (Stream<Path> entries = Files.list(runFolder)) {
-                for (Path leftover : entries.filter(p -> p.getFileName().toString().startsWith(".writing-")).toList()) {
+                for (Path leftover : entries.filter(
+                                p -> p.getFileName().toString().startsWith(".writing-"))
+                        .toList()) {
                     Dirs.deleteRecursively(leftover);
                 }
             }
@@ -125,7 +127,8 @@ public final class CheckpointStore {
                 return false;
             }
             Path file = folder.resolve(line.substring(split + 2));
-            if (!file.normalize().startsWith(folder.normalize()) || !Files.isRegularFile(file)
+            if (!file.normalize().startsWith(folder.normalize())
+                    || !Files.isRegularFile(file)
                     || !sha256(file).equals(line.substring(0, split))) {
                 return false;
             }
@@ -145,7 +148,8 @@ public final class CheckpointStore {
         }
         try (Stream<Path> entries = Files.list(runFolder)) {
             List<Path> folders = new ArrayList<>(entries.filter(Files::isDirectory)
-                    .filter(p -> p.getFileName().toString().matches("\\d{1,18}")).toList());
+                    .filter(p -> p.getFileName().toString().matches("\\d{1,18}"))
+                    .toList());
             folders.sort(Comparator.comparingLong(CheckpointStore::stepOf).reversed());
             return folders;
         }
@@ -154,9 +158,9 @@ public final class CheckpointStore {
     static String sha256(Path file) throws IOException {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        }
-        catch (NoSuchAlgorithmException ex) {
+            return HexFormat.of()
+                    .formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);
         }
     }

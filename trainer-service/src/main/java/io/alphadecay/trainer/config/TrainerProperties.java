@@ -16,7 +16,9 @@ public record TrainerProperties(
         @DefaultValue("http://localhost:8081") URI esdUrl,
         @DefaultValue Worker worker) {
 
-    public record Auth(@DefaultValue("") String operatorToken, @DefaultValue("") String serviceToken) {
+    public record Auth(
+            @DefaultValue("") String operatorToken,
+            @DefaultValue("") String serviceToken) {
 
         @Override
         public String toString() {
@@ -28,10 +30,15 @@ public record TrainerProperties(
      * {@code id} empty means host name and process id. {@code slots} is the number of runs trained at once (one per
      * device). {@code checkpointDir} empty means {@code home/checkpoints}.
      */
-    public record Worker(@DefaultValue("") String id, @DefaultValue("1") int slots,
-            @DefaultValue("true") boolean enabled, @DefaultValue("2s") Duration pollInterval,
-            @DefaultValue("10s") Duration heartbeatInterval, @DefaultValue("5s") Duration metricFlushInterval,
-            @DefaultValue("200000") int metricBufferLimit, @DefaultValue("auto") String device,
+    public record Worker(
+            @DefaultValue("") String id,
+            @DefaultValue("1") int slots,
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("2s") Duration pollInterval,
+            @DefaultValue("10s") Duration heartbeatInterval,
+            @DefaultValue("5s") Duration metricFlushInterval,
+            @DefaultValue("200000") int metricBufferLimit,
+            @DefaultValue("auto") String device,
             @DefaultValue("") String checkpointDir) {
 
         public Path checkpoints(Path home) {

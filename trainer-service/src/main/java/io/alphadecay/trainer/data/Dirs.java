@@ -12,8 +12,7 @@ import java.util.stream.Stream;
 /** Directory helpers for publishing a finished result in one step. */
 public final class Dirs {
 
-    private Dirs() {
-    }
+    private Dirs() {}
 
     /** A fresh, empty directory next to {@code target}, on the same file system so that a rename can publish it. */
     public static Path tempSibling(Path target) throws IOException {
@@ -29,12 +28,10 @@ public final class Dirs {
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             return true;
-        }
-        catch (AtomicMoveNotSupportedException ex) {
+        } catch (AtomicMoveNotSupportedException ex) {
             deleteRecursively(temp);
             throw new DataException("Cannot rename atomically into " + target.getParent() + ": " + ex.getMessage());
-        }
-        catch (FileSystemException ex) {
+        } catch (FileSystemException ex) {
             // Renaming onto a directory another process just published fails with ENOTEMPTY, which Java reports
             // as a plain FileSystemException: theirs is as good as ours.
             if (!Files.exists(target)) {

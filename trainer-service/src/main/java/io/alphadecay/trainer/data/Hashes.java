@@ -12,14 +12,12 @@ import java.util.HexFormat;
 /** Message digests of files and strings. */
 public final class Hashes {
 
-    private Hashes() {
-    }
+    private Hashes() {}
 
     public static MessageDigest digest(String algorithm) {
         try {
             return MessageDigest.getInstance(algorithm);
-        }
-        catch (NoSuchAlgorithmException ex) {
+        } catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException(algorithm + " is required by every Java platform", ex);
         }
     }

@@ -1,12 +1,5 @@
 package io.alphadecay.trainer.data;
 
-import io.alphadecay.trainer.data.source.DefaultCorpus;
-import io.alphadecay.trainer.data.tokenizer.DefaultTokenizer;
-import io.alphadecay.trainer.data.tokens.TokenBatches;
-import io.alphadecay.trainer.data.tokens.TokenCache;
-import io.alphadecay.trainer.data.tokens.TokenFile;
-import io.alphadecay.trainer.data.tokenizer.TokenizerInfo;
-import io.alphadecay.trainer.data.source.UserCorpus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +7,14 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.alphadecay.trainer.data.source.DefaultCorpus;
+import io.alphadecay.trainer.data.source.UserCorpus;
+import io.alphadecay.trainer.data.tokenizer.DefaultTokenizer;
+import io.alphadecay.trainer.data.tokenizer.TokenizerInfo;
+import io.alphadecay.trainer.data.tokens.TokenBatches;
+import io.alphadecay.trainer.data.tokens.TokenCache;
+import io.alphadecay.trainer.data.tokens.TokenFile;
 
 /**
  * What the training loop reads: a tokenised corpus, split into training and held-out tokens, memory-mapped from
@@ -46,21 +47,21 @@ public final class TrainingData implements AutoCloseable {
      * @param progress  receives one line per step worth telling a user about
      */
     public static TrainingData prepare(Path home, String dataset, String tokenizer, Consumer<String> progress) {
-        Corpus corpus = DEFAULT.equals(dataset) ? DefaultCorpus.ensure(home, progress)
-                : UserCorpus.open(Path.of(dataset));
+        Corpus corpus =
+                DEFAULT.equals(dataset) ? DefaultCorpus.ensure(home, progress) : UserCorpus.open(Path.of(dataset));
         Path tokenizerFile = tokenizerFile(home, tokenizer, progress);
         return prepare(home, corpus, tokenizerFile, progress);
     }
 
     static Path tokenizerFile(Path home, String tokenizer, Consumer<String> progress) {
         if (DEFAULT.equals(tokenizer)) {
-            return DefaultTokenizer.ensure(home, DefaultTokenizer.DEFAULT_VOCAB,
-                    () -> DefaultCorpus.ensure(home, progress), progress);
+            return DefaultTokenizer.ensure(
+                    home, DefaultTokenizer.DEFAULT_VOCAB, () -> DefaultCorpus.ensure(home, progress), progress);
         }
         Matcher sized = DEFAULT_WITH_VOCAB.matcher(tokenizer);
         if (sized.matches()) {
-            return DefaultTokenizer.ensure(home, Integer.parseInt(sized.group(1)),
-                    () -> DefaultCorpus.ensure(home, progress), progress);
+            return DefaultTokenizer.ensure(
+                    home, Integer.parseInt(sized.group(1)), () -> DefaultCorpus.ensure(home, progress), progress);
         }
         Path path = Path.of(tokenizer);
         Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
@@ -79,8 +80,7 @@ public final class TrainingData implements AutoCloseable {
             train = TokenFile.open(cache.trainFile(), cache.width());
             TokenFile validation = TokenFile.open(cache.validationFile(), cache.width());
             return new TrainingData(info, cache, train, validation);
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             closeQuietly(train);
             throw new DataException("Cannot open the token cache " + cache.directory() + ": " + ex.getMessage(), ex);
         }
@@ -140,8 +140,7 @@ public final class TrainingData implements AutoCloseable {
         if (file != null) {
             try {
                 file.close();
-            }
-            catch (IOException ignored) {
+            } catch (IOException ignored) {
                 // read-only: nothing is lost
             }
         }

@@ -6,8 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 /** In-place copies into long-lived arrays (parameters, optimizer moments) for restoring checkpoints. */
 public final class ArrayCopy {
 
-    private ArrayCopy() {
-    }
+    private ArrayCopy() {}
 
     /**
      * Overwrites target's values with source's, converted to target's device and data type; shapes must match.

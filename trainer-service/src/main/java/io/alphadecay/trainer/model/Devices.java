@@ -8,8 +8,7 @@ import ai.djl.engine.Engine;
 /** Turns a configured device name into a DJL device, so that moving to a GPU is a setting and not code. */
 public final class Devices {
 
-    private Devices() {
-    }
+    private Devices() {}
 
     /**
      * {@code cpu}, {@code gpu} (the first GPU), {@code gpu:N}, or {@code auto}: the first GPU when the engine sees
@@ -37,8 +36,8 @@ public final class Devices {
             throw new IllegalArgumentException("unknown device '" + name + "', expected cpu, gpu, gpu:N or auto");
         }
         if (index >= gpuCount) {
-            throw new IllegalArgumentException("device " + key + " requested but the engine sees " + gpuCount
-                    + " GPU(s)");
+            throw new IllegalArgumentException(
+                    "device " + key + " requested but the engine sees " + gpuCount + " GPU(s)");
         }
         return Device.gpu(index);
     }

@@ -5,7 +5,15 @@ import java.util.Map;
 import ai.djl.ndarray.NDArray;
 
 /** The parameters of one decoder block, looked up once so the forward pass does no string work. */
-record Layer(NDArray q, NDArray k, NDArray v, NDArray o, NDArray gate, NDArray up, NDArray down, NDArray inputNorm,
+record Layer(
+        NDArray q,
+        NDArray k,
+        NDArray v,
+        NDArray o,
+        NDArray gate,
+        NDArray up,
+        NDArray down,
+        NDArray inputNorm,
         NDArray postAttentionNorm) {
 
     static Layer of(Map<String, NDArray> parameters, String prefix) {

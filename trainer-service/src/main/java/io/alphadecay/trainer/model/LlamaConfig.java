@@ -11,8 +11,8 @@ import ai.djl.ndarray.types.Shape;
  * Architecture of a LLaMA model as HuggingFace's {@code LlamaConfig} describes it (RMSNorm eps 1e-6, rotary θ 10000,
  * untied lm_head, no biases). The paper presets follow the configurations the AlphaDecay paper trained.
  */
-public record LlamaConfig(int hiddenSize, int intermediateSize, int numLayers, int numHeads, int vocabSize,
-        int maxPositions) {
+public record LlamaConfig(
+        int hiddenSize, int intermediateSize, int numLayers, int numHeads, int vocabSize, int maxPositions) {
 
     public static final double RMS_NORM_EPS = 1e-6;
     public static final double ROPE_THETA = 10000.0;
@@ -32,8 +32,7 @@ public record LlamaConfig(int hiddenSize, int intermediateSize, int numLayers, i
         requirePositive("vocabSize", vocabSize);
         requirePositive("maxPositions", maxPositions);
         if (hiddenSize % numHeads != 0) {
-            throw new IllegalArgumentException(
-                    "numHeads " + numHeads + " does not divide hiddenSize " + hiddenSize);
+            throw new IllegalArgumentException("numHeads " + numHeads + " does not divide hiddenSize " + hiddenSize);
         }
         if ((hiddenSize / numHeads) % 2 != 0) {
             // rotate_half splits every head in two equal halves
@@ -78,17 +77,19 @@ public record LlamaConfig(int hiddenSize, int intermediateSize, int numLayers, i
         Shape hiddenSquare = new Shape(hiddenSize, hiddenSize);
         Shape upShape = new Shape(intermediateSize, hiddenSize);
         Shape norm = new Shape(hiddenSize);
-        specs.add(new ParameterSpec("model.embed_tokens.weight", new Shape(vocabSize, hiddenSize),
-                ParameterSpec.Kind.EMBEDDING));
+        specs.add(new ParameterSpec(
+                "model.embed_tokens.weight", new Shape(vocabSize, hiddenSize), ParameterSpec.Kind.EMBEDDING));
         for (int i = 0; i < numLayers; i++) {
             String prefix = "model.layers." + i + ".";
             for (String proj : List.of("q_proj", "k_proj", "v_proj", "o_proj")) {
-                specs.add(new ParameterSpec(prefix + "self_attn." + proj + ".weight", hiddenSquare,
-                        ParameterSpec.Kind.LINEAR));
+                specs.add(new ParameterSpec(
+                        prefix + "self_attn." + proj + ".weight", hiddenSquare, ParameterSpec.Kind.LINEAR));
             }
             specs.add(new ParameterSpec(prefix + "mlp.gate_proj.weight", upShape, ParameterSpec.Kind.LINEAR));
             specs.add(new ParameterSpec(prefix + "mlp.up_proj.weight", upShape, ParameterSpec.Kind.LINEAR));
-            specs.add(new ParameterSpec(prefix + "mlp.down_proj.weight", new Shape(hiddenSize, intermediateSize),
+            specs.add(new ParameterSpec(
+                    prefix + "mlp.down_proj.weight",
+                    new Shape(hiddenSize, intermediateSize),
                     ParameterSpec.Kind.LINEAR));
             specs.add(new ParameterSpec(prefix + "input_layernorm.weight", norm, ParameterSpec.Kind.NORM));
             specs.add(new ParameterSpec(prefix + "post_attention_layernorm.weight", norm, ParameterSpec.Kind.NORM));

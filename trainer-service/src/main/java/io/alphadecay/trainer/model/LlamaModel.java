@@ -127,8 +127,8 @@ public final class LlamaModel implements AutoCloseable {
                 throw new IllegalArgumentException("missing parameter " + spec.name());
             }
             if (!source.getShape().equals(spec.shape())) {
-                throw new IllegalArgumentException("parameter " + spec.name() + " has shape " + source.getShape()
-                        + ", expected " + spec.shape());
+                throw new IllegalArgumentException(
+                        "parameter " + spec.name() + " has shape " + source.getShape() + ", expected " + spec.shape());
             }
         }
         for (NamedParameter parameter : parameters) {
@@ -154,8 +154,8 @@ public final class LlamaModel implements AutoCloseable {
         long batch = shape.get(0);
         long seq = shape.get(1);
         if (seq > config.maxPositions()) {
-            throw new IllegalArgumentException("sequence length " + seq + " exceeds maxPositions "
-                    + config.maxPositions());
+            throw new IllegalArgumentException(
+                    "sequence length " + seq + " exceeds maxPositions " + config.maxPositions());
         }
         NDArray mask = causalMask(Math.toIntExact(seq));
         NDArray x = Embedding.embedding(tokenIds, byName.get("model.embed_tokens.weight"), SparseFormat.DENSE)
@@ -186,7 +186,9 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     private NDArray heads(NDArray projected, long batch, long seq) {
-        return projected.reshape(batch, seq, config.numHeads(), config.headDim()).transpose(0, 2, 1, 3);
+        return projected
+                .reshape(batch, seq, config.numHeads(), config.headDim())
+                .transpose(0, 2, 1, 3);
     }
 
     private static NDArray linear(NDArray x, NDArray weight) {

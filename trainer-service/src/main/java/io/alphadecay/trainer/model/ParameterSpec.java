@@ -11,7 +11,11 @@ import ai.djl.ndarray.types.Shape;
 public record ParameterSpec(String name, Shape shape, Kind kind) {
 
     /** How a parameter is initialised: norms start at one, everything else from N(0, 0.02). */
-    public enum Kind { EMBEDDING, LINEAR, NORM }
+    public enum Kind {
+        EMBEDDING,
+        LINEAR,
+        NORM
+    }
 
     public ParameterSpec {
         Objects.requireNonNull(name, "name");

@@ -16,8 +16,7 @@ import io.alphadecay.safetensors.WritableTensor;
 /** DJL arrays in and out of the safetensors module's writer and files. */
 public final class SafetensorsArrays {
 
-    private SafetensorsArrays() {
-    }
+    private SafetensorsArrays() {}
 
     /** The parameters as tensors to write; each is copied to the host, as float32, only when its turn comes. */
     public static List<WritableTensor> tensors(List<NamedParameter> parameters) {
@@ -31,8 +30,7 @@ public final class SafetensorsArrays {
             for (TensorInfo info : file.tensors().values()) {
                 arrays.put(info.name(), manager.create(file.floats(info.name()), new Shape(info.shape())));
             }
-        }
-        catch (IOException | RuntimeException ex) {
+        } catch (IOException | RuntimeException ex) {
             arrays.values().forEach(NDArray::close);
             throw ex;
         }
@@ -58,8 +56,7 @@ public final class SafetensorsArrays {
             try {
                 // toByteBuffer copies a device tensor to the host, in the engine's native byte order
                 sink.accept(floats.toByteBuffer().asFloatBuffer());
-            }
-            finally {
+            } finally {
                 if (floats != array) {
                     floats.close();
                 }

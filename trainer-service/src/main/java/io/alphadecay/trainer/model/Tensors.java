@@ -10,8 +10,7 @@ import ai.djl.ndarray.types.Shape;
 /** Creation of constant and random tensors from Java data, so that results do not depend on the engine's RNG. */
 final class Tensors {
 
-    private Tensors() {
-    }
+    private Tensors() {}
 
     static NDArray create(NDManager manager, double[] values, Shape shape, DataType dataType) {
         if (dataType == DataType.FLOAT64) {

@@ -12,8 +12,7 @@ import io.alphadecay.trainer.model.NamedParameter;
 /** Global-norm clipping of the gradients of a parameter list, as PyTorch's clip_grad_norm_. */
 public final class GradientClipping {
 
-    private GradientClipping() {
-    }
+    private GradientClipping() {}
 
     /**
      * Scales every gradient by maxNorm / (norm + 1e-6) when the global L2 norm exceeds maxNorm, and returns the

@@ -11,7 +11,9 @@ public record LearningRateSchedule(double peak, int warmupSteps, int totalSteps,
 
     /** Shape after warmup; CONSTANT stays at the peak. */
     public enum Decay {
-        COSINE, LINEAR, CONSTANT;
+        COSINE,
+        LINEAR,
+        CONSTANT;
 
         public static Decay parse(String name) {
             String key = name == null ? "" : name.trim().toUpperCase(Locale.ROOT);

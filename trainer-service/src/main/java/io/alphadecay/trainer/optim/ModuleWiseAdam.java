@@ -30,6 +30,7 @@ public final class ModuleWiseAdam implements AutoCloseable {
 
     /** Checkpoint names: moments are tensors, step, mode and decays are safetensors metadata. */
     public static final String FIRST_MOMENT_PREFIX = "optimizer.exp_avg.";
+
     public static final String SECOND_MOMENT_PREFIX = "optimizer.exp_avg_sq.";
     public static final String STEP_KEY = "optimizer.step";
     public static final String MODE_KEY = "optimizer.mode";
@@ -50,7 +51,12 @@ public final class ModuleWiseAdam implements AutoCloseable {
         this(parameters, mode, weightDecay, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON);
     }
 
-    public ModuleWiseAdam(List<NamedParameter> parameters, AdamMode mode, float weightDecay, float beta1, float beta2,
+    public ModuleWiseAdam(
+            List<NamedParameter> parameters,
+            AdamMode mode,
+            float weightDecay,
+            float beta1,
+            float beta2,
             float epsilon) {
         if (parameters.isEmpty()) {
             throw new IllegalArgumentException("no parameters to optimize");
@@ -128,10 +134,22 @@ public final class ModuleWiseAdam implements AutoCloseable {
                 NDArray weight = parameter.array();
                 NDArray gradient = weight.getGradient();
                 gradient.attach(scope);
-                NDList inputs = new NDList(weight, gradient, firstMoments.get(parameter.name()),
-                        secondMoments.get(parameter.name()));
-                weight.getNDArrayInternal().adamUpdate(inputs, new NDList(weight), learningRate, correctedRate,
-                        decays.get(parameter.name()), 1f, -1f, beta1, beta2, epsilon, true, mode == AdamMode.ADAMW);
+                NDList inputs = new NDList(
+                        weight, gradient, firstMoments.get(parameter.name()), secondMoments.get(parameter.name()));
+                weight.getNDArrayInternal()
+                        .adamUpdate(
+                                inputs,
+                                new NDList(weight),
+                                learningRate,
+                                correctedRate,
+                                decays.get(parameter.name()),
+                                1f,
+                                -1f,
+                                beta1,
+                                beta2,
+                                epsilon,
+                                true,
+                                mode == AdamMode.ADAMW);
             }
         }
     }
@@ -155,10 +173,9 @@ public final class ModuleWiseAdam implements AutoCloseable {
     public List<NamedParameter> stateTensors() {
         List<NamedParameter> tensors = new ArrayList<>(2 * parameters.size());
         for (NamedParameter parameter : parameters) {
-            tensors.add(new NamedParameter(FIRST_MOMENT_PREFIX + parameter.name(),
-                    firstMoments.get(parameter.name())));
-            tensors.add(new NamedParameter(SECOND_MOMENT_PREFIX + parameter.name(),
-                    secondMoments.get(parameter.name())));
+            tensors.add(new NamedParameter(FIRST_MOMENT_PREFIX + parameter.name(), firstMoments.get(parameter.name())));
+            tensors.add(
+                    new NamedParameter(SECOND_MOMENT_PREFIX + parameter.name(), secondMoments.get(parameter.name())));
         }
         return tensors;
     }
@@ -190,15 +207,14 @@ public final class ModuleWiseAdam implements AutoCloseable {
             for (String prefix : List.of(FIRST_MOMENT_PREFIX, SECOND_MOMENT_PREFIX)) {
                 NDArray saved = tensors.get(prefix + parameter.name());
                 if (saved == null || !saved.getShape().equals(parameter.array().getShape())) {
-                    throw new IllegalArgumentException("checkpoint lacks " + prefix + parameter.name()
-                            + " of shape " + parameter.array().getShape());
+                    throw new IllegalArgumentException("checkpoint lacks " + prefix + parameter.name() + " of shape "
+                            + parameter.array().getShape());
                 }
             }
         }
         for (NamedParameter parameter : parameters) {
             ArrayCopy.into(firstMoments.get(parameter.name()), tensors.get(FIRST_MOMENT_PREFIX + parameter.name()));
-            ArrayCopy.into(secondMoments.get(parameter.name()),
-                    tensors.get(SECOND_MOMENT_PREFIX + parameter.name()));
+            ArrayCopy.into(secondMoments.get(parameter.name()), tensors.get(SECOND_MOMENT_PREFIX + parameter.name()));
         }
         decays.putAll(savedDecays);
         step = savedStep;

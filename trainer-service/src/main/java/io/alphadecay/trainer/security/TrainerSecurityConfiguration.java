@@ -18,16 +18,22 @@ class TrainerSecurityConfiguration {
 
     @Bean
     Tokens tokens(TrainerProperties properties) {
-        return new Tokens(properties.home(), properties.auth().operatorToken(), properties.auth().serviceToken());
+        return new Tokens(
+                properties.home(),
+                properties.auth().operatorToken(),
+                properties.auth().serviceToken());
     }
 
     @Bean
     SecurityFilterChain trainerSecurity(HttpSecurity http, Tokens tokens) throws Exception {
         StatelessBearerSecurity.apply(http, tokens)
-                .authorizeHttpRequests(auth -> auth
-                        .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**").permitAll()
-                        .requestMatchers("/error").permitAll()
-                        .anyRequest().hasAnyRole("OPERATOR", "SERVICE"));
+                .authorizeHttpRequests(
+                        auth -> auth.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
+                                .permitAll()
+                                .requestMatchers("/error")
+                                .permitAll()
+                                .anyRequest()
+                                .hasAnyRole("OPERATOR", "SERVICE"));
         return http.build();
     }
 }

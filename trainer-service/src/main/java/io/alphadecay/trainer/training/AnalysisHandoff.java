@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.alphadecay.api.analysis.DecayAssignment;
 import io.alphadecay.api.analysis.DecayPolicy;
 import io.alphadecay.api.client.ApiCallException;
 import io.alphadecay.api.client.EsdClient;
@@ -43,8 +42,14 @@ final class AnalysisHandoff {
     private final AtomicReference<Map<String, Double>> arrived = new AtomicReference<>();
     private CompletableFuture<?> pending = CompletableFuture.completedFuture(null);
 
-    AnalysisHandoff(UUID run, RunConfig config, Device device, EsdClient esd, ExecutorService background,
-            TrainingJob.Control control, DecaySchedule schedule) {
+    AnalysisHandoff(
+            UUID run,
+            RunConfig config,
+            Device device,
+            EsdClient esd,
+            ExecutorService background,
+            TrainingJob.Control control,
+            DecaySchedule schedule) {
         this.run = run;
         this.config = config;
         this.device = device;
@@ -89,24 +94,30 @@ final class AnalysisHandoff {
             }
         }
         Map<String, String> metadata = metadata(step);
-        return CompletableFuture.runAsync(() -> {
-            long started = System.nanoTime();
-            try (snapshotManager) {
-                var result = esd.analyze(Map.of(), out -> SafetensorsWriter.write(out, metadata,
-                        SafetensorsArrays.tensors(snapshot)));
-                Map<String, Double> decays = new HashMap<>(result.weightDecays());
-                control.decayAssignment()
-                        .filter(effective -> effective.analysisId() != null || !effective.modules().isEmpty())
-                        .ifPresent(effective -> effective.modules()
-                                .forEach(entry -> decays.put(entry.name(), entry.weightDecay())));
-                arrived.set(decays);
-                control.metric("esd_round_trip_seconds", step, (System.nanoTime() - started) / 1e9);
-            }
-            catch (ApiCallException | RuntimeException ex) {
-                control.event("warning", "The analysis at step " + step + " failed; training goes on with the "
-                        + "decays it has: " + ex.getMessage());
-            }
-        }, background);
+        return CompletableFuture.runAsync(
+                () -> {
+                    long started = System.nanoTime();
+                    try (snapshotManager) {
+                        var result = esd.analyze(
+                                Map.of(),
+                                out -> SafetensorsWriter.write(out, metadata, SafetensorsArrays.tensors(snapshot)));
+                        Map<String, Double> decays = new HashMap<>(result.weightDecays());
+                        control.decayAssignment()
+                                .filter(effective -> effective.analysisId() != null
+                                        || !effective.modules().isEmpty())
+                                .ifPresent(effective -> effective
+                                        .modules()
+                                        .forEach(entry -> decays.put(entry.name(), entry.weightDecay())));
+                        arrived.set(decays);
+                        control.metric("esd_round_trip_seconds", step, (System.nanoTime() - started) / 1e9);
+                    } catch (ApiCallException | RuntimeException ex) {
+                        control.event(
+                                "warning",
+                                "The analysis at step " + step + " failed; training goes on with the "
+                                        + "decays it has: " + ex.getMessage());
+                    }
+                },
+                background);
     }
 
     private Map<String, String> metadata(long step) {
@@ -116,8 +127,9 @@ final class AnalysisHandoff {
         metadata.put("estimator", config.decay().estimator());
         // A monitored uniform or none run is analysed under the uniform policy at its own decay, so the recorded
         // assignment is the one it trains with
-        metadata.put("policy", schedule.appliesDecays() ? DecayPolicy.ALPHADECAY.wireName()
-                : DecayPolicy.UNIFORM.wireName());
+        metadata.put(
+                "policy",
+                schedule.appliesDecays() ? DecayPolicy.ALPHADECAY.wireName() : DecayPolicy.UNIFORM.wireName());
         metadata.put("wd0", Double.toString(config.effectiveWeightDecay()));
         metadata.put("s1", Double.toString(config.decay().s1()));
         metadata.put("s2", Double.toString(config.decay().s2()));

@@ -30,7 +30,8 @@ final class DecaySchedule {
      * the others when the run asks to be monitored.
      */
     boolean analysedAt(long step) {
-        return (appliesDecays() || config.decay().monitor()) && step % config.decay().interval() == 0;
+        return (appliesDecays() || config.decay().monitor())
+                && step % config.decay().interval() == 0;
     }
 
     /** Only AlphaDecay changes decays from an analysis; a monitored run keeps its own. */

@@ -35,8 +35,8 @@ public final class DjlTrainingJob implements TrainingJob {
     private final EsdClient esd;
     private final ExecutorService background;
 
-    public DjlTrainingJob(Run run, Path home, Device device, CheckpointStore checkpoints, EsdClient esd,
-            ExecutorService background) {
+    public DjlTrainingJob(
+            Run run, Path home, Device device, CheckpointStore checkpoints, EsdClient esd, ExecutorService background) {
         this.run = run;
         this.config = run.config();
         this.home = home;
@@ -48,37 +48,52 @@ public final class DjlTrainingJob implements TrainingJob {
 
     @Override
     public Outcome run(Control control) throws Exception {
-        try (TrainingData data = TrainingData.prepare(home, config.dataset(), config.tokenizer(),
-                message -> control.event("note", message));
+        try (TrainingData data = TrainingData.prepare(
+                        home, config.dataset(), config.tokenizer(), message -> control.event("note", message));
                 NDManager manager = NDManager.newBaseManager(device)) {
             LlamaConfig architecture = architecture(data.vocabSize());
             int micro = config.batchSize() / config.gradientAccumulation();
             int seqLen = config.sequenceLength();
             try (LlamaModel model = LlamaModel.initialize(manager, architecture, config.seed());
-                    ModuleWiseAdam optimizer = new ModuleWiseAdam(model.parameters(),
-                            AdamMode.parse(config.optimizer()), (float) config.effectiveWeightDecay())) {
-                TrainingCheckpoints saved = new TrainingCheckpoints(run.id(), checkpoints, config.keepCheckpoints(),
-                        control);
+                    ModuleWiseAdam optimizer =
+                            new ModuleWiseAdam(model.parameters(), AdamMode.parse(config.optimizer()), (float)
+                                    config.effectiveWeightDecay())) {
+                TrainingCheckpoints saved =
+                        new TrainingCheckpoints(run.id(), checkpoints, config.keepCheckpoints(), control);
                 TrainerState state = saved.resume(model, optimizer, manager);
                 TokenBatches batches = data.train(config.seed(), micro, seqLen);
                 TrainingStep steps = new TrainingStep(config, model, optimizer, batches);
                 Evaluation evaluation = new Evaluation(data.validation(micro, seqLen, config.evalBatches()));
-                AnalysisHandoff analyses = new AnalysisHandoff(run.id(), config, device, esd, background, control,
+                AnalysisHandoff analyses = new AnalysisHandoff(
+                        run.id(),
+                        config,
+                        device,
+                        esd,
+                        background,
+                        control,
                         new DecaySchedule(config, model.parameters()));
                 if (train(state, steps, analyses, evaluation, saved, model, optimizer, manager, control)) {
                     return Outcome.STOPPED; // an analysis still under way is not waited for: its answer is not needed
                 }
                 analyses.finish();
-                HuggingFaceExport.write(home.resolve("exports").resolve(run.id().toString()), model, architecture,
-                        seqLen, data);
+                HuggingFaceExport.write(
+                        home.resolve("exports").resolve(run.id().toString()), model, architecture, seqLen, data);
                 return Outcome.COMPLETED;
             }
         }
     }
 
     /** The loop; returns true if it stopped early because the worker asked it to. */
-    private boolean train(TrainerState resumed, TrainingStep steps, AnalysisHandoff analyses, Evaluation evaluation,
-            TrainingCheckpoints saved, LlamaModel model, ModuleWiseAdam optimizer, NDManager manager, Control control)
+    private boolean train(
+            TrainerState resumed,
+            TrainingStep steps,
+            AnalysisHandoff analyses,
+            Evaluation evaluation,
+            TrainingCheckpoints saved,
+            LlamaModel model,
+            ModuleWiseAdam optimizer,
+            NDManager manager,
+            Control control)
             throws Exception {
         long step = resumed.step();
         long tokens = resumed.tokensSeen();
@@ -119,8 +134,10 @@ public final class DjlTrainingJob implements TrainingJob {
     private static void report(TrainingStep.Result result, long tokensPerStep, Control control) {
         long step = result.step();
         if (result.skipped()) {
-            control.event("warning", "Step " + step + " skipped: loss " + result.loss() + ", gradient norm "
-                    + result.gradNorm() + "; weights, optimizer state and decays are unchanged");
+            control.event(
+                    "warning",
+                    "Step " + step + " skipped: loss " + result.loss() + ", gradient norm " + result.gradNorm()
+                            + "; weights, optimizer state and decays are unchanged");
             control.metric("skipped_steps", step, result.skippedSoFar());
             return;
         }
@@ -134,8 +151,13 @@ public final class DjlTrainingJob implements TrainingJob {
     private LlamaConfig architecture(int vocab) {
         if ("custom".equals(config.preset())) {
             RunConfig.Architecture a = config.architecture();
-            return new LlamaConfig(a.hiddenSize(), a.intermediateSize(), a.numLayers(), a.numHeads(),
-                    a.vocabSize() == null ? vocab : a.vocabSize(), config.sequenceLength());
+            return new LlamaConfig(
+                    a.hiddenSize(),
+                    a.intermediateSize(),
+                    a.numLayers(),
+                    a.numHeads(),
+                    a.vocabSize() == null ? vocab : a.vocabSize(),
+                    config.sequenceLength());
         }
         return LlamaConfig.preset(config.preset(), vocab);
     }

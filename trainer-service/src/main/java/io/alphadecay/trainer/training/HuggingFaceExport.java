@@ -21,14 +21,14 @@ final class HuggingFaceExport {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private HuggingFaceExport() {
-    }
+    private HuggingFaceExport() {}
 
     /** Writes the folder beside {@code target} and then moves it there, replacing an earlier export. */
     static void write(Path target, LlamaModel model, LlamaConfig architecture, int maxPositions, TrainingData data)
             throws IOException {
         Path temp = Dirs.tempSibling(target);
-        Files.writeString(temp.resolve("config.json"),
+        Files.writeString(
+                temp.resolve("config.json"),
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config(architecture, maxPositions, data)));
         try (OutputStream out = Files.newOutputStream(temp.resolve("model.safetensors"))) {
             SafetensorsWriter.write(out, Map.of("format", "pt"), SafetensorsArrays.tensors(model.parameters()));

@@ -7,8 +7,7 @@ import ai.djl.ndarray.types.Shape;
 /** Token-id rows as the int64 array the model reads. */
 final class TokenArrays {
 
-    private TokenArrays() {
-    }
+    private TokenArrays() {}
 
     static NDArray of(NDManager scope, int[][] rows) {
         int width = rows[0].length;

@@ -67,18 +67,20 @@ final class TrainingCheckpoints {
         long started = System.nanoTime();
         CheckpointStore.Committed committed = store.write(run, state.step(), folder -> {
             try (OutputStream out = Files.newOutputStream(folder.resolve(MODEL_FILE))) {
-                SafetensorsWriter.write(out, Map.of("step", Long.toString(state.step())),
+                SafetensorsWriter.write(
+                        out,
+                        Map.of("step", Long.toString(state.step())),
                         SafetensorsArrays.tensors(model.parameters()));
             }
             try (OutputStream out = Files.newOutputStream(folder.resolve(OPTIMIZER_FILE))) {
-                SafetensorsWriter.write(out, optimizer.stateMetadata(),
-                        SafetensorsArrays.tensors(optimizer.stateTensors()));
+                SafetensorsWriter.write(
+                        out, optimizer.stateMetadata(), SafetensorsArrays.tensors(optimizer.stateTensors()));
             }
             Files.writeString(folder.resolve(STATE_FILE), JSON.writeValueAsString(state));
         });
         control.metric("checkpoint_seconds", state.step(), (System.nanoTime() - started) / 1e9);
         store.prune(run, keep);
-        control.checkpointCommitted(new NewCheckpoint(committed.step(), committed.uri().toString(), committed.bytes(),
-                committed.sha256()));
+        control.checkpointCommitted(
+                new NewCheckpoint(committed.step(), committed.uri().toString(), committed.bytes(), committed.sha256()));
     }
 }

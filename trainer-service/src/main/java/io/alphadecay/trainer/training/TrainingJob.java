@@ -12,7 +12,8 @@ public interface TrainingJob {
     Outcome run(Control control) throws Exception;
 
     enum Outcome {
-        COMPLETED, STOPPED
+        COMPLETED,
+        STOPPED
     }
 
     /**

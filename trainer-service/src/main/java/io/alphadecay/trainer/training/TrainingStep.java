@@ -42,14 +42,23 @@ final class TrainingStep {
         this.model = model;
         this.optimizer = optimizer;
         this.batches = batches;
-        this.schedule = new LearningRateSchedule(config.learningRate(), config.warmupSteps(), config.steps(),
-                config.minLrRatio(), LearningRateSchedule.Decay.parse(config.lrSchedule()));
+        this.schedule = new LearningRateSchedule(
+                config.learningRate(),
+                config.warmupSteps(),
+                config.steps(),
+                config.minLrRatio(),
+                LearningRateSchedule.Decay.parse(config.lrSchedule()));
     }
 
     /** What one step did; {@code skipped} steps leave the model unchanged. */
-    record Result(long step, double loss, double gradNorm, float learningRate, boolean skipped, long skippedSoFar,
-            double seconds) {
-    }
+    record Result(
+            long step,
+            double loss,
+            double gradNorm,
+            float learningRate,
+            boolean skipped,
+            long skippedSoFar,
+            double seconds) {}
 
     /** The micro-batches a step reads, so the data position after it is {@code firstBatch + this}. */
     int batchesPerStep() {
@@ -75,28 +84,24 @@ final class TrainingStep {
                     NDArray value = model.loss(all.get(":, :-1"), all.get(":, 1:"));
                     collector.backward(value.div(micro));
                     loss += value.getFloat() / micro;
-                }
-                finally {
+                } finally {
                     GRADIENTS.unlock();
                 }
             }
-            double gradNorm = GradientClipping.clipGlobalNorm(model.parameters(),
-                    config.gradClip() > 0 ? config.gradClip() : Double.POSITIVE_INFINITY);
+            double gradNorm = GradientClipping.clipGlobalNorm(
+                    model.parameters(), config.gradClip() > 0 ? config.gradClip() : Double.POSITIVE_INFINITY);
             boolean skip;
             try {
                 skip = nonFinite.skip(step, loss, gradNorm);
-            }
-            catch (ArithmeticException diverged) {
+            } catch (ArithmeticException diverged) {
                 throw new ArithmeticException(diverged.getMessage() + nonFiniteWeights());
             }
             if (skip) {
                 optimizer.skipStep();
-            }
-            else {
+            } else {
                 optimizer.step(lr);
             }
-            return new Result(step, loss, gradNorm, lr, skip, nonFinite.skipped(),
-                    (System.nanoTime() - started) / 1e9);
+            return new Result(step, loss, gradNorm, lr, skip, nonFinite.skipped(), (System.nanoTime() - started) / 1e9);
         }
     }
 
@@ -110,7 +115,8 @@ final class TrainingStep {
                 names.add(parameter.name());
             }
         }
-        return names.isEmpty() ? "; every weight is still finite"
+        return names.isEmpty()
+                ? "; every weight is still finite"
                 : "; weights with non-finite values: " + String.join(", ", names.subList(0, Math.min(5, names.size())))
                         + (names.size() > 5 ? " and " + (names.size() - 5) + " more" : "");
     }

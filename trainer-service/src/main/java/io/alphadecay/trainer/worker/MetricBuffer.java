@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
-import io.alphadecay.api.client.ControlApiClient;
 import io.alphadecay.api.client.ApiCallException;
+import io.alphadecay.api.client.ControlApiClient;
 import io.alphadecay.api.client.Unavailable;
 import io.alphadecay.api.metric.MetricPoint;
 import org.slf4j.Logger;
@@ -30,6 +30,7 @@ public final class MetricBuffer {
     private final Deque<MetricPoint> pending = new ArrayDeque<>();
     /** One flush at a time, so a final flush waits for one under way instead of finding its points missing. */
     private final ReentrantLock sending = new ReentrantLock();
+
     private long dropped;
 
     public MetricBuffer(UUID run, int limit) {
@@ -56,22 +57,22 @@ public final class MetricBuffer {
                 }
                 try {
                     client.postMetrics(run, batch);
-                }
-                catch (Unavailable ex) {
+                } catch (Unavailable ex) {
                     putBack(batch);
                     log.warn("Metrics of run {} kept for a later try: {}", run, ex.getMessage());
                     return false;
-                }
-                catch (ApiCallException refused) {
+                } catch (ApiCallException refused) {
                     synchronized (this) {
                         dropped += batch.size();
                     }
-                    log.error("Run {}: the control-api refused {} metric points, which are dropped: {}", run,
-                            batch.size(), refused.getMessage());
+                    log.error(
+                            "Run {}: the control-api refused {} metric points, which are dropped: {}",
+                            run,
+                            batch.size(),
+                            refused.getMessage());
                 }
             }
-        }
-        finally {
+        } finally {
             sending.unlock();
         }
     }

@@ -33,6 +33,7 @@ public final class RunExecutor {
     private static final Logger log = LoggerFactory.getLogger(RunExecutor.class);
     /** The run's end is worth waiting for: five attempts over about three seconds. */
     static final RetryPolicy FINAL_CALLS = RetryPolicy.attempts(5, Duration.ofMillis(200));
+
     private static final long TIMER_DRAIN_SECONDS = 60;
 
     private final ControlApiClient client;
@@ -43,7 +44,11 @@ public final class RunExecutor {
     private final TrainerMeters meters;
     private volatile boolean shuttingDown;
 
-    public RunExecutor(ControlApiClient client, long heartbeatMillis, long flushMillis, int metricBufferLimit,
+    public RunExecutor(
+            ControlApiClient client,
+            long heartbeatMillis,
+            long flushMillis,
+            int metricBufferLimit,
             TrainerMeters meters) {
         this.client = client;
         this.finalCalls = client.withRetry(FINAL_CALLS);
@@ -55,7 +60,9 @@ public final class RunExecutor {
 
     /** Why training stopped early, if it did. */
     enum StopReason {
-        CANCELLED, LEASE_LOST, SHUTDOWN
+        CANCELLED,
+        LEASE_LOST,
+        SHUTDOWN
     }
 
     /** Trains {@code run}, which {@code workerId} holds the lease on, to its end and reports it. */
@@ -63,16 +70,21 @@ public final class RunExecutor {
         UUID id = run.id();
         MetricBuffer metrics = new MetricBuffer(id, metricBufferLimit);
         AtomicReference<StopReason> stop = new AtomicReference<>();
-        AtomicLong step = new AtomicLong(run.progress() == null ? 0 : run.progress().step());
-        AtomicLong tokens = new AtomicLong(run.progress() == null ? 0 : run.progress().tokensSeen());
+        AtomicLong step =
+                new AtomicLong(run.progress() == null ? 0 : run.progress().step());
+        AtomicLong tokens =
+                new AtomicLong(run.progress() == null ? 0 : run.progress().tokensSeen());
         AtomicReference<Double> eta = new AtomicReference<>();
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "run-" + id.toString().substring(0, 8) + "-timers");
             thread.setDaemon(true);
             return thread;
         });
-        timers.scheduleWithFixedDelay(() -> heartbeat(id, workerId, step.get(), tokens.get(), eta.get(), stop),
-                heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(
+                () -> heartbeat(id, workerId, step.get(), tokens.get(), eta.get(), stop),
+                heartbeatMillis,
+                heartbeatMillis,
+                TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(() -> metrics.flush(client), flushMillis, flushMillis, TimeUnit.MILLISECONDS);
 
         RunState finalState;
@@ -81,21 +93,17 @@ public final class RunExecutor {
             TrainingJob.Outcome outcome = job.run(new RunControl(id, metrics, stop, step, tokens, eta));
             if (outcome == TrainingJob.Outcome.COMPLETED) {
                 finalState = RunState.SUCCEEDED;
-            }
-            else if (stop.get() == StopReason.CANCELLED) {
+            } else if (stop.get() == StopReason.CANCELLED) {
                 finalState = RunState.CANCELLED;
-            }
-            else {
+            } else {
                 finalState = null; // lease lost or shutting down: the run is someone else's, or will be resumed
                 stop.compareAndSet(null, StopReason.SHUTDOWN);
             }
-        }
-        catch (Exception | Error ex) {
+        } catch (Exception | Error ex) {
             log.error("Run {} failed", id, ex);
             finalState = RunState.FAILED;
             reason = ex.getClass().getSimpleName() + ": " + ex.getMessage();
-        }
-        finally {
+        } finally {
             drain(timers);
         }
         if (!metrics.flush(finalCalls)) {
@@ -105,8 +113,7 @@ public final class RunExecutor {
             // The last progress (tokens seen) goes out before the run ends, when heartbeats are still accepted.
             heartbeat(id, workerId, step.get(), tokens.get(), 0.0, stop);
             report(id, workerId, finalState, reason, step.get());
-        }
-        else {
+        } else {
             log.info("Run {} stopped at step {} ({}); not reporting a final state", id, step.get(), stop.get());
         }
     }
@@ -126,29 +133,25 @@ public final class RunExecutor {
             if (!timers.awaitTermination(TIMER_DRAIN_SECONDS, TimeUnit.SECONDS)) {
                 timers.shutdownNow();
             }
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             timers.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }
 
-    private void heartbeat(UUID id, String workerId, long step, long tokens, Double eta,
-            AtomicReference<StopReason> stop) {
+    private void heartbeat(
+            UUID id, String workerId, long step, long tokens, Double eta, AtomicReference<StopReason> stop) {
         try {
             Run current = client.heartbeat(id, workerId, step, tokens, eta);
             if (current.cancelRequested()) {
                 stop.compareAndSet(null, StopReason.CANCELLED);
             }
-        }
-        catch (LeaseLost ex) {
+        } catch (LeaseLost ex) {
             log.warn("Run {}: lease lost, stopping: {}", id, ex.getMessage());
             stop.compareAndSet(null, StopReason.LEASE_LOST);
-        }
-        catch (Unavailable ex) {
+        } catch (Unavailable ex) {
             log.warn("Run {}: heartbeat failed, training goes on: {}", id, ex.getMessage());
-        }
-        catch (ApiCallException ex) {
+        } catch (ApiCallException ex) {
             log.warn("Run {}: heartbeat refused: {}", id, ex.getMessage());
         }
     }
@@ -157,12 +160,13 @@ public final class RunExecutor {
         try {
             finalCalls.reportState(id, workerId, state, reason, step);
             log.info("Run {} {} at step {}", id, state, step);
-        }
-        catch (LeaseLost ex) {
+        } catch (LeaseLost ex) {
             log.warn("Run {}: could not report {}: the lease is gone", id, state);
-        }
-        catch (ApiCallException ex) {
-            log.error("Run {}: could not report {} ({}); the lease will expire and the run be retried", id, state,
+        } catch (ApiCallException ex) {
+            log.error(
+                    "Run {}: could not report {} ({}); the lease will expire and the run be retried",
+                    id,
+                    state,
                     ex.getMessage());
         }
     }
@@ -177,8 +181,13 @@ public final class RunExecutor {
         private final AtomicLong tokens;
         private final AtomicReference<Double> eta;
 
-        RunControl(UUID id, MetricBuffer metrics, AtomicReference<StopReason> stop, AtomicLong step,
-                AtomicLong tokens, AtomicReference<Double> eta) {
+        RunControl(
+                UUID id,
+                MetricBuffer metrics,
+                AtomicReference<StopReason> stop,
+                AtomicLong step,
+                AtomicLong tokens,
+                AtomicReference<Double> eta) {
             this.id = id;
             this.metrics = metrics;
             this.stop = stop;
@@ -209,8 +218,7 @@ public final class RunExecutor {
         public void event(String type, String message) {
             try {
                 client.event(id, type, message);
-            }
-            catch (ApiCallException ex) {
+            } catch (ApiCallException ex) {
                 log.warn("Run {}: event not recorded ({}): {}", id, ex.getMessage(), message);
             }
         }
@@ -219,9 +227,11 @@ public final class RunExecutor {
         public void checkpointCommitted(NewCheckpoint checkpoint) {
             try {
                 client.registerCheckpoint(id, checkpoint);
-            }
-            catch (ApiCallException ex) {
-                log.warn("Run {}: checkpoint at step {} written but not registered: {}", id, checkpoint.step(),
+            } catch (ApiCallException ex) {
+                log.warn(
+                        "Run {}: checkpoint at step {} written but not registered: {}",
+                        id,
+                        checkpoint.step(),
                         ex.getMessage());
             }
         }
@@ -230,8 +240,7 @@ public final class RunExecutor {
         public Optional<DecayAssignment> decayAssignment() {
             try {
                 return Optional.of(client.decayAssignment(id));
-            }
-            catch (ApiCallException ex) {
+            } catch (ApiCallException ex) {
                 log.warn("Run {}: no decay assignment from the control-api ({})", id, ex.getMessage());
                 return Optional.empty();
             }

@@ -25,19 +25,26 @@ public final class TrainerMeters {
         gauge(registry, "alphadecay.trainer.train.loss", "train_loss", "Latest training loss");
         gauge(registry, "alphadecay.trainer.tokens.per.second", "tokens_per_second", "Latest training throughput");
         gauge(registry, "alphadecay.trainer.validation.perplexity", "val_perplexity", "Latest validation perplexity");
-        step = Timer.builder("alphadecay.trainer.step.duration").description("Duration of one optimizer step")
-                .publishPercentileHistogram().register(registry);
-        esdRoundTrip = Timer.builder("alphadecay.trainer.esd.round.trip").description(
-                "From sending the weights to the esd-service to having the new decays").publishPercentileHistogram()
+        step = Timer.builder("alphadecay.trainer.step.duration")
+                .description("Duration of one optimizer step")
+                .publishPercentileHistogram()
                 .register(registry);
-        checkpoint = Timer.builder("alphadecay.trainer.checkpoint.write").description("Writing one full checkpoint")
-                .publishPercentileHistogram().register(registry);
+        esdRoundTrip = Timer.builder("alphadecay.trainer.esd.round.trip")
+                .description("From sending the weights to the esd-service to having the new decays")
+                .publishPercentileHistogram()
+                .register(registry);
+        checkpoint = Timer.builder("alphadecay.trainer.checkpoint.write")
+                .description("Writing one full checkpoint")
+                .publishPercentileHistogram()
+                .register(registry);
     }
 
     private void gauge(MeterRegistry registry, String meter, String point, String description) {
         AtomicReference<Double> value = new AtomicReference<>(Double.NaN);
         gauges.put(point, value);
-        Gauge.builder(meter, value, AtomicReference::get).description(description).register(registry);
+        Gauge.builder(meter, value, AtomicReference::get)
+                .description(description)
+                .register(registry);
     }
 
     /** Takes a metric point of a run; the names are the ones jobs report to the control-api. */

@@ -51,28 +51,44 @@ class TrainerWorker implements SmartLifecycle {
         TrainerProperties.Worker settings = properties.worker();
         Device device = Devices.resolve(settings.device());
         String workerId = settings.id().isBlank() ? defaultWorkerId() : settings.id();
-        ControlApiClient controlApi = ControlApiClient.builder(properties.controlApiUrl(), tokens.serviceToken()).build();
-        EsdClient esd = new EsdClient(properties.esdUrl(), tokens.serviceToken(), Duration.ofMinutes(30),
-                EsdClient.defaultRetry());
+        ControlApiClient controlApi = ControlApiClient.builder(properties.controlApiUrl(), tokens.serviceToken())
+                .build();
+        EsdClient esd = new EsdClient(
+                properties.esdUrl(), tokens.serviceToken(), Duration.ofMinutes(30), EsdClient.defaultRetry());
         CheckpointStore checkpoints = new CheckpointStore(settings.checkpoints(properties.home()));
         background = Executors.newFixedThreadPool(Math.max(1, settings.slots()), r -> {
             Thread thread = new Thread(r, "trainer-analysis");
             thread.setDaemon(true);
             return thread;
         });
-        RunExecutor executor = new RunExecutor(controlApi, settings.heartbeatInterval().toMillis(),
-                settings.metricFlushInterval().toMillis(), settings.metricBufferLimit(), meters);
+        RunExecutor executor = new RunExecutor(
+                controlApi,
+                settings.heartbeatInterval().toMillis(),
+                settings.metricFlushInterval().toMillis(),
+                settings.metricBufferLimit(),
+                meters);
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("workerId", workerId);
         provenance.put("device", device.toString());
-        provenance.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+        provenance.put(
+                "engine",
+                Engine.getInstance().getEngineName() + " "
+                        + Engine.getInstance().getVersion());
         provenance.put("djl", Engine.getDjlVersion());
         provenance.put("java", System.getProperty("java.version"));
-        loop = new WorkerLoop(controlApi, executor,
+        loop = new WorkerLoop(
+                controlApi,
+                executor,
                 run -> new DjlTrainingJob(run, properties.home(), device, checkpoints, esd, background),
-                workerId, provenance, settings.pollInterval().toMillis());
+                workerId,
+                provenance,
+                settings.pollInterval().toMillis());
         loop.start(settings.slots());
-        log.info("Worker {} claims runs from {} on {} with {} slot(s)", workerId, properties.controlApiUrl(), device,
+        log.info(
+                "Worker {} claims runs from {} on {} with {} slot(s)",
+                workerId,
+                properties.controlApiUrl(),
+                device,
                 settings.slots());
     }
 
@@ -96,8 +112,7 @@ class TrainerWorker implements SmartLifecycle {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
-        }
-        catch (UnknownHostException ex) {
+        } catch (UnknownHostException ex) {
             host = "trainer";
         }
         return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();

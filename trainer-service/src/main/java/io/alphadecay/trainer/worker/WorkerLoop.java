@@ -32,8 +32,13 @@ public final class WorkerLoop implements AutoCloseable {
     private final Object idle = new Object();
     private volatile boolean running;
 
-    public WorkerLoop(ControlApiClient client, RunExecutor executor, TrainingJobFactory jobs, String workerId,
-            Map<String, String> provenance, long pollMillis) {
+    public WorkerLoop(
+            ControlApiClient client,
+            RunExecutor executor,
+            TrainingJobFactory jobs,
+            String workerId,
+            Map<String, String> provenance,
+            long pollMillis) {
         this.client = client;
         this.executor = executor;
         this.jobs = jobs;
@@ -59,8 +64,7 @@ public final class WorkerLoop implements AutoCloseable {
             try {
                 claimed = client.claim(slotId, provenance);
                 backoff = pollMillis;
-            }
-            catch (ApiCallException | RuntimeException ex) {
+            } catch (ApiCallException | RuntimeException ex) {
                 log.warn("Cannot claim runs now ({}); retrying in {} ms", ex.getMessage(), backoff);
                 pause(backoff);
                 backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
@@ -75,8 +79,7 @@ public final class WorkerLoop implements AutoCloseable {
             TrainingJob job;
             try {
                 job = jobs.create(run);
-            }
-            catch (Exception ex) {
+            } catch (Exception ex) {
                 job = control -> {
                     throw ex; // reported as FAILED with the reason by the executor
                 };
@@ -93,8 +96,7 @@ public final class WorkerLoop implements AutoCloseable {
             }
             try {
                 idle.wait(millis);
-            }
-            catch (InterruptedException ex) {
+            } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 running = false;
             }
@@ -116,8 +118,7 @@ public final class WorkerLoop implements AutoCloseable {
         for (Thread thread : threads) {
             try {
                 thread.join(120_000);
-            }
-            catch (InterruptedException ex) {
+            } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 return;
             }

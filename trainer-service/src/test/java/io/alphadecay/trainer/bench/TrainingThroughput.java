@@ -22,8 +22,7 @@ import io.alphadecay.trainer.optim.ModuleWiseAdam;
  */
 public final class TrainingThroughput {
 
-    private TrainingThroughput() {
-    }
+    private TrainingThroughput() {}
 
     public static void main(String[] args) {
         System.setProperty("ai.djl.offline", "true");
@@ -38,8 +37,13 @@ public final class TrainingThroughput {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu());
                 LlamaModel model = LlamaModel.initialize(manager, config, 1);
                 ModuleWiseAdam optimizer = new ModuleWiseAdam(model.parameters(), AdamMode.ADAMW, 0.1f)) {
-            System.out.printf("%s: %,d parameters, batch %d x seq %d, %d threads%n", preset, config.parameterCount(),
-                    batch, seq, Runtime.getRuntime().availableProcessors());
+            System.out.printf(
+                    "%s: %,d parameters, batch %d x seq %d, %d threads%n",
+                    preset,
+                    config.parameterCount(),
+                    batch,
+                    seq,
+                    Runtime.getRuntime().availableProcessors());
             double[] seconds = new double[steps];
             float loss = 0;
             for (int step = 0; step < warmup + steps; step++) {
@@ -66,7 +70,8 @@ public final class TrainingThroughput {
             Arrays.sort(seconds);
             double median = seconds[steps / 2];
             double best = seconds[0];
-            System.out.printf("median %.0f tokens/s (%.3f s/step), best %.0f tokens/s, last loss %.3f%n",
+            System.out.printf(
+                    "median %.0f tokens/s (%.3f s/step), best %.0f tokens/s, last loss %.3f%n",
                     batch * seq / median, median, batch * seq / best, loss);
         }
     }

@@ -21,8 +21,10 @@ class CheckpointStoreTest {
     @Test
     void writesAtomicallyWithAManifestAndFindsTheLatest() throws IOException {
         CheckpointStore store = new CheckpointStore(root);
-        CheckpointStore.Committed first = store.write(run, 100, folder -> Files.writeString(folder.resolve("model"), "a"));
-        CheckpointStore.Committed second = store.write(run, 200, folder -> Files.writeString(folder.resolve("model"), "bb"));
+        CheckpointStore.Committed first =
+                store.write(run, 100, folder -> Files.writeString(folder.resolve("model"), "a"));
+        CheckpointStore.Committed second =
+                store.write(run, 200, folder -> Files.writeString(folder.resolve("model"), "bb"));
 
         assertThat(first.folder()).isEqualTo(root.resolve(run.toString()).resolve("100"));
         assertThat(second.sha256()).hasSize(64).isNotEqualTo(first.sha256());
@@ -38,9 +40,10 @@ class CheckpointStoreTest {
         store.write(run, 100, folder -> Files.writeString(folder.resolve("model"), "a"));
 
         assertThatThrownBy(() -> store.write(run, 200, folder -> {
-            Files.writeString(folder.resolve("model"), "half");
-            throw new IOException("disk full");
-        })).hasMessage("disk full");
+                    Files.writeString(folder.resolve("model"), "half");
+                    throw new IOException("disk full");
+                }))
+                .hasMessage("disk full");
 
         assertThat(store.latest(run).map(CheckpointStore::stepOf)).contains(100L);
         try (var entries = Files.list(root.resolve(run.toString()))) {
@@ -52,7 +55,8 @@ class CheckpointStoreTest {
     void aCorruptedCheckpointIsSkippedInFavourOfAnOlderOne() throws IOException {
         CheckpointStore store = new CheckpointStore(root);
         store.write(run, 100, folder -> Files.writeString(folder.resolve("model"), "good"));
-        CheckpointStore.Committed broken = store.write(run, 200, folder -> Files.writeString(folder.resolve("model"), "x"));
+        CheckpointStore.Committed broken =
+                store.write(run, 200, folder -> Files.writeString(folder.resolve("model"), "x"));
         Files.writeString(broken.folder().resolve("model"), "tampered");
 
         assertThat(store.latest(run).map(CheckpointStore::stepOf)).contains(100L);

@@ -1,8 +1,5 @@
 package io.alphadecay.trainer.data;
 
-import io.alphadecay.trainer.data.tokenizer.BpeTrainer;
-import io.alphadecay.trainer.data.tokenizer.TokenizerJson;
-import io.alphadecay.trainer.data.tokenizer.WordCounts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,6 +11,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 
+import io.alphadecay.trainer.data.tokenizer.BpeTrainer;
+import io.alphadecay.trainer.data.tokenizer.TokenizerJson;
+import io.alphadecay.trainer.data.tokenizer.WordCounts;
+
 /** Small synthetic corpora, tarballs and tokenizers, so no test needs the network. */
 public final class TestData {
 
@@ -22,17 +23,16 @@ public final class TestData {
     }
 
     private static final String[] WORDS = ("the of and to in a is that for it as was with be by on not he I this are"
-            + " or his from at which but have an they you were her she there been one all we their has would when if"
-            + " so no will more said up out into time them about some could than other what only its these my also"
-            + " people government nation state congress year great country war law power public first made must"
-            + " should new upon may any such every those now under our can after before through between each most"
-            + " during without against while because over many years american united states men life world peace"
-            + " free freedom house court treaty commerce revenue citizens duty interest present last importance"
-            + " whale captain sea ship Emma Elizabeth love heart mind letter morning evening little father mother")
+                    + " or his from at which but have an they you were her she there been one all we their has would when if"
+                    + " so no will more said up out into time them about some could than other what only its these my also"
+                    + " people government nation state congress year great country war law power public first made must"
+                    + " should new upon may any such every those now under our can after before through between each most"
+                    + " during without against while because over many years american united states men life world peace"
+                    + " free freedom house court treaty commerce revenue citizens duty interest present last importance"
+                    + " whale captain sea ship Emma Elizabeth love heart mind letter morning evening little father mother")
             .split(" ");
 
-    private TestData() {
-    }
+    private TestData() {}
 
     public static void init() {
         // the static block sets the DJL property before any tokenizer loads
@@ -59,11 +59,9 @@ public final class TestData {
                     text.setLength(text.length() - 1);
                     text.append("\n\n");
                 }
-            }
-            else if (r < 14) {
+            } else if (r < 14) {
                 text.append(", ");
-            }
-            else {
+            } else {
                 text.append(' ');
             }
         }

@@ -1,14 +1,5 @@
 package io.alphadecay.trainer.data;
 
-import io.alphadecay.trainer.data.tokenizer.BpeTrainer;
-import io.alphadecay.trainer.data.tokenizer.ByteLevel;
-import io.alphadecay.trainer.data.tokenizer.DefaultTokenizer;
-import io.alphadecay.trainer.data.tokens.TokenBatches;
-import io.alphadecay.trainer.data.tokens.TokenCache;
-import io.alphadecay.trainer.data.tokens.TokenFile;
-import io.alphadecay.trainer.data.tokenizer.TokenizerInfo;
-import io.alphadecay.trainer.data.tokenizer.TokenizerJson;
-import io.alphadecay.trainer.data.source.UserCorpus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,6 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import io.alphadecay.trainer.data.source.UserCorpus;
+import io.alphadecay.trainer.data.tokenizer.BpeTrainer;
+import io.alphadecay.trainer.data.tokenizer.ByteLevel;
+import io.alphadecay.trainer.data.tokenizer.DefaultTokenizer;
+import io.alphadecay.trainer.data.tokenizer.TokenizerInfo;
+import io.alphadecay.trainer.data.tokenizer.TokenizerJson;
+import io.alphadecay.trainer.data.tokens.TokenBatches;
+import io.alphadecay.trainer.data.tokens.TokenCache;
+import io.alphadecay.trainer.data.tokens.TokenFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,7 +110,8 @@ class TrainingDataTest {
 
     @Test
     void validationIsFixed() {
-        try (TrainingData a = prepare(); TrainingData b = prepare()) {
+        try (TrainingData a = prepare();
+                TrainingData b = prepare()) {
             List<int[][]> first = a.validation(2, 16, 3);
             assertThat(first).hasSize(3);
             assertThat(b.validation(2, 16, 3)).usingRecursiveComparison().isEqualTo(first);
@@ -142,8 +143,10 @@ class TrainingDataTest {
             try (TokenFile train = TokenFile.open(data.cacheDirectory().resolve(TokenCache.TRAIN), 4)) {
                 assertThat(train.get(train.size() - 1)).isEqualTo(70_000);
                 for (long i = 0; i < train.size(); i++) {
-                    assertThat(train.get(i)).satisfiesAnyOf(id -> assertThat(id).isBetween(0, 255),
-                            id -> assertThat(id).isEqualTo(70_000));
+                    assertThat(train.get(i))
+                            .satisfiesAnyOf(
+                                    id -> assertThat(id).isBetween(0, 255),
+                                    id -> assertThat(id).isEqualTo(70_000));
                 }
             }
         }
@@ -157,9 +160,12 @@ class TrainingDataTest {
         assertThat(TokenizerInfo.read(file).vocabSize()).isEqualTo(400);
         assertThat(messages).anyMatch(m -> m.startsWith("training a byte-level BPE tokenizer (vocabulary 400)"));
         // Cached: neither the corpus nor the network is needed again.
-        assertThat(TrainingData.tokenizerFile(home, "default-400", messages::add)).isEqualTo(file);
-        assertThatThrownBy(() -> TrainingData.tokenizerFile(home, home.resolve("nope.json").toString(), m -> { }))
-                .isInstanceOf(DataException.class).hasMessageContaining("neither \"default\"");
+        assertThat(TrainingData.tokenizerFile(home, "default-400", messages::add))
+                .isEqualTo(file);
+        assertThatThrownBy(() -> TrainingData.tokenizerFile(
+                        home, home.resolve("nope.json").toString(), m -> {}))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("neither \"default\"");
     }
 
     private static long count(TokenFile tokens, int id) {

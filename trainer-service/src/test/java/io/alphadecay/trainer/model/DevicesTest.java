@@ -3,9 +3,8 @@ package io.alphadecay.trainer.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import ai.djl.Device;
+import org.junit.jupiter.api.Test;
 
 class DevicesTest {
 

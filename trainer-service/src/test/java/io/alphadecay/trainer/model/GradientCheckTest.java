@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
 
-import org.junit.jupiter.api.Test;
-
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -14,6 +12,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import org.junit.jupiter.api.Test;
 
 /** Autograd through every operation of the model against central differences, in float64. */
 class GradientCheckTest {
@@ -43,7 +42,8 @@ class GradientCheckTest {
                 for (int sample = 0; sample < 3; sample++) {
                     int index = random.nextInt(gradient.length);
                     double numeric = centralDifference(model, parameter.array(), index, inputs, targets);
-                    assertThat(gradient[index]).as("%s[%d]", parameter.name(), index)
+                    assertThat(gradient[index])
+                            .as("%s[%d]", parameter.name(), index)
                             .isCloseTo(numeric, within(1e-8 + 1e-6 * Math.abs(numeric)));
                 }
             }
@@ -55,15 +55,15 @@ class GradientCheckTest {
         for (NamedParameter parameter : model.parameters()) {
             boolean norm = parameter.name().endsWith("norm.weight");
             try (NDManager scope = manager.newSubManager()) {
-                NDArray noise = Tensors.normal(scope, 5, parameter.name(), parameter.array().getShape(),
-                        norm ? 0.2 : 0.4, DataType.FLOAT64);
+                NDArray noise = Tensors.normal(
+                        scope, 5, parameter.name(), parameter.array().getShape(), norm ? 0.2 : 0.4, DataType.FLOAT64);
                 ArrayCopy.into(parameter.array(), norm ? noise.add(1.0) : noise);
             }
         }
     }
 
-    private static double centralDifference(LlamaModel model, NDArray parameter, int index, long[] inputs,
-            long[] targets) {
+    private static double centralDifference(
+            LlamaModel model, NDArray parameter, int index, long[] inputs, long[] targets) {
         double[] values = parameter.toDoubleArray();
         double original = values[index];
         values[index] = original + STEP;
@@ -75,8 +75,8 @@ class GradientCheckTest {
         return (plus - minus) / (2 * STEP);
     }
 
-    private static double lossWith(LlamaModel model, NDArray parameter, double[] values, long[] inputs,
-            long[] targets) {
+    private static double lossWith(
+            LlamaModel model, NDArray parameter, double[] values, long[] inputs, long[] targets) {
         set(parameter, values);
         try (NDManager step = parameter.getManager().newSubManager()) {
             return model.loss(ids(step, inputs), ids(step, targets)).getDouble();

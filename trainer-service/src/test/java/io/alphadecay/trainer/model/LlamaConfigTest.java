@@ -7,19 +7,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.Test;
-
 import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.Test;
 
 class LlamaConfigTest {
 
     @Test
     void paperPresetsHaveThePaperShapesAndParameterCounts() {
         assertThat(LlamaConfig.preset("llama-60m", 32000)).isEqualTo(new LlamaConfig(512, 1376, 8, 8, 32000, 1024));
-        assertThat(LlamaConfig.preset("llama-135m", 32000))
-                .isEqualTo(new LlamaConfig(768, 2048, 12, 12, 32000, 1024));
-        assertThat(LlamaConfig.preset("llama-350m", 32000))
-                .isEqualTo(new LlamaConfig(1024, 2736, 24, 16, 32000, 1024));
+        assertThat(LlamaConfig.preset("llama-135m", 32000)).isEqualTo(new LlamaConfig(768, 2048, 12, 12, 32000, 1024));
+        assertThat(LlamaConfig.preset("llama-350m", 32000)).isEqualTo(new LlamaConfig(1024, 2736, 24, 16, 32000, 1024));
         assertThat(LlamaConfig.preset("llama-1b", 32000)).isEqualTo(new LlamaConfig(2048, 5461, 24, 32, 32000, 1024));
         // the counts HuggingFace reports for these configurations (58.1M and 1.34B)
         assertThat(LlamaConfig.preset("llama-60m", 32000).parameterCount()).isEqualTo(58_073_600L);
@@ -29,13 +26,13 @@ class LlamaConfigTest {
     @Test
     void llama1bSpecsUseHuggingFaceNamesAndShapesWithoutAllocating() {
         List<ParameterSpec> specs = LlamaConfig.preset("llama-1b", 32000).parameterSpecs();
-        Map<String, Shape> shapes = specs.stream()
-                .collect(Collectors.toMap(ParameterSpec::name, ParameterSpec::shape));
+        Map<String, Shape> shapes = specs.stream().collect(Collectors.toMap(ParameterSpec::name, ParameterSpec::shape));
 
         assertThat(specs).hasSize(1 + 24 * 9 + 2);
         assertThat(specs.get(0).name()).isEqualTo("model.embed_tokens.weight");
         assertThat(specs.get(specs.size() - 1).name()).isEqualTo("lm_head.weight");
-        assertThat(shapes).containsEntry("model.embed_tokens.weight", new Shape(32000, 2048))
+        assertThat(shapes)
+                .containsEntry("model.embed_tokens.weight", new Shape(32000, 2048))
                 .containsEntry("model.layers.23.self_attn.q_proj.weight", new Shape(2048, 2048))
                 .containsEntry("model.layers.0.self_attn.k_proj.weight", new Shape(2048, 2048))
                 .containsEntry("model.layers.7.self_attn.v_proj.weight", new Shape(2048, 2048))
@@ -56,12 +53,14 @@ class LlamaConfigTest {
             LlamaConfig config = LlamaConfig.preset(name, 8192);
             List<ParameterSpec> specs = config.parameterSpecs();
             assertThat(specs).as(name).hasSize(9 * config.numLayers() + 3);
-            assertThat(specs.stream().map(ParameterSpec::name).distinct().count()).isEqualTo(specs.size());
+            assertThat(specs.stream().map(ParameterSpec::name).distinct().count())
+                    .isEqualTo(specs.size());
             for (ParameterSpec spec : specs) {
                 if (spec.name().endsWith("_proj.weight")) {
                     assertThat(spec.kind()).isEqualTo(ParameterSpec.Kind.LINEAR);
                     // an analysis needs at least 50 eigenvalues of WᵀW
-                    assertThat(Math.min(spec.shape().get(0), spec.shape().get(1))).as(spec.name())
+                    assertThat(Math.min(spec.shape().get(0), spec.shape().get(1)))
+                            .as(spec.name())
                             .isGreaterThanOrEqualTo(64);
                 }
             }

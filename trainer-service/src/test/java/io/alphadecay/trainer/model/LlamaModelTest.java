@@ -10,10 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -23,6 +19,9 @@ import ai.djl.training.GradientCollector;
 import io.alphadecay.trainer.optim.AdamMode;
 import io.alphadecay.trainer.optim.GradientClipping;
 import io.alphadecay.trainer.optim.ModuleWiseAdam;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class LlamaModelTest {
 
@@ -50,7 +49,8 @@ class LlamaModelTest {
         assertThat(parameters).hasSize(specs.size());
         for (int i = 0; i < specs.size(); i++) {
             assertThat(parameters.get(i).name()).isEqualTo(specs.get(i).name());
-            assertThat(parameters.get(i).array().getShape()).isEqualTo(specs.get(i).shape());
+            assertThat(parameters.get(i).array().getShape())
+                    .isEqualTo(specs.get(i).shape());
             assertThat(parameters.get(i).array().hasGradient()).isTrue();
         }
         float[] embed = parameters.get(0).array().toFloatArray();
@@ -147,7 +147,8 @@ class LlamaModelTest {
 
             assertThat(other.parameters().get(3).array()).isSameAs(before);
             assertThat(other.parameters().get(3).array().hasGradient()).isTrue();
-            assertThat(other.logits(ids).toFloatArray()).containsExactly(model.logits(ids).toFloatArray());
+            assertThat(other.logits(ids).toFloatArray())
+                    .containsExactly(model.logits(ids).toFloatArray());
 
             Map<String, NDArray> missing = new HashMap<>(weights);
             missing.remove("model.norm.weight");

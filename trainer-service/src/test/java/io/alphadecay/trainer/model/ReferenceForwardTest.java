@@ -6,13 +6,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 
-import org.junit.jupiter.api.Test;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.Test;
 
 /**
  * The model's logits against a plain-Java, loop-by-loop transcription of HuggingFace's LlamaForCausalLM forward
@@ -36,13 +35,20 @@ class ReferenceForwardTest {
             Map<String, double[]> weights = new HashMap<>();
             for (NamedParameter parameter : model.parameters()) {
                 boolean norm = parameter.name().endsWith("norm.weight");
-                try (NDArray values = Tensors.normal(manager, 8, parameter.name(), parameter.array().getShape(),
-                        norm ? 0.3 : 0.5, DataType.FLOAT64); NDArray shifted = norm ? values.add(1.0) : null) {
+                try (NDArray values = Tensors.normal(
+                                manager,
+                                8,
+                                parameter.name(),
+                                parameter.array().getShape(),
+                                norm ? 0.3 : 0.5,
+                                DataType.FLOAT64);
+                        NDArray shifted = norm ? values.add(1.0) : null) {
                     ArrayCopy.into(parameter.array(), norm ? shifted : values);
                 }
                 weights.put(parameter.name(), parameter.array().toDoubleArray());
             }
-            double[] logits = model.logits(manager.create(ids, new Shape(2, seq))).toDoubleArray();
+            double[] logits =
+                    model.logits(manager.create(ids, new Shape(2, seq))).toDoubleArray();
 
             for (int b = 0; b < 2; b++) {
                 long[] row = new long[seq];
@@ -51,7 +57,8 @@ class ReferenceForwardTest {
                 for (int t = 0; t < seq; t++) {
                     for (int v = 0; v < SMALL.vocabSize(); v++) {
                         double actual = logits[(b * seq + t) * SMALL.vocabSize() + v];
-                        assertThat(Math.abs(actual - expected[t][v])).as("batch %d, position %d, token %d", b, t, v)
+                        assertThat(Math.abs(actual - expected[t][v]))
+                                .as("batch %d, position %d, token %d", b, t, v)
                                 .isLessThan(1e-9);
                     }
                 }
@@ -69,7 +76,8 @@ class ReferenceForwardTest {
         for (int layer = 0; layer < SMALL.numLayers(); layer++) {
             String p = "model.layers." + layer + ".";
             double[][] h = rmsNorm(x, w.get(p + "input_layernorm.weight"));
-            double[][] attention = attention(rope(linear(h, w.get(p + "self_attn.q_proj.weight"), hidden)),
+            double[][] attention = attention(
+                    rope(linear(h, w.get(p + "self_attn.q_proj.weight"), hidden)),
                     rope(linear(h, w.get(p + "self_attn.k_proj.weight"), hidden)),
                     linear(h, w.get(p + "self_attn.v_proj.weight"), hidden));
             add(x, linear(attention, w.get(p + "self_attn.o_proj.weight"), hidden));

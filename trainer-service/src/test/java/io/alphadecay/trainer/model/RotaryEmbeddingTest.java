@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
 
-import org.junit.jupiter.api.Test;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.Test;
 
 class RotaryEmbeddingTest {
 
@@ -19,8 +18,7 @@ class RotaryEmbeddingTest {
     void rotateHalfNegatesTheSecondHalfAndSwapsTheHalves() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             NDArray x = manager.create(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, new Shape(2, 4));
-            assertThat(RotaryEmbedding.rotateHalf(x).toFloatArray())
-                    .containsExactly(-3, -4, 1, 2, -7, -8, 5, 6);
+            assertThat(RotaryEmbedding.rotateHalf(x).toFloatArray()).containsExactly(-3, -4, 1, 2, -7, -8, 5, 6);
         }
     }
 
@@ -70,7 +68,8 @@ class RotaryEmbeddingTest {
 
             for (int m = 0; m + 1 < seq; m++) {
                 for (int n = 0; n + 1 < seq; n++) {
-                    assertThat(scores[(m + 1) * seq + n + 1]).as("(%d, %d)", m, n)
+                    assertThat(scores[(m + 1) * seq + n + 1])
+                            .as("(%d, %d)", m, n)
                             .isCloseTo(scores[m * seq + n], within(2e-5f));
                 }
             }

@@ -28,7 +28,9 @@ class SafetensorsArraysTest {
     void arraysRoundTripThroughAFileAsFloat32() throws IOException {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             List<NamedParameter> parameters = List.of(
-                    new NamedParameter("lm_head.weight", manager.arange(0f, 40000f).reshape(200, 200).div(7f)),
+                    new NamedParameter(
+                            "lm_head.weight",
+                            manager.arange(0f, 40000f).reshape(200, 200).div(7f)),
                     // float64 input is written as F32
                     new NamedParameter("scalar", manager.create(7.0).toType(DataType.FLOAT64, false)));
             Path file = dir.resolve("weights.safetensors");

@@ -6,13 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.List;
 import java.util.Random;
 
-import org.junit.jupiter.api.Test;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.alphadecay.trainer.model.NamedParameter;
+import org.junit.jupiter.api.Test;
 
 class GradientClippingTest {
 

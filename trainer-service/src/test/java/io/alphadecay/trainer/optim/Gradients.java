@@ -14,8 +14,7 @@ import io.alphadecay.trainer.model.NamedParameter;
 /** Test helpers: parameters with given values and gradients set through a real backward pass. */
 final class Gradients {
 
-    private Gradients() {
-    }
+    private Gradients() {}
 
     static NamedParameter parameter(NDManager manager, String name, float[] values, Shape shape) {
         NDArray array = manager.create(values, shape);
@@ -39,7 +38,9 @@ final class Gradients {
             NDArray total = null;
             for (int i = 0; i < parameters.size(); i++) {
                 NDArray weight = parameters.get(i).array();
-                NDArray term = scope.create(gradients.get(i), weight.getShape()).mul(weight).sum();
+                NDArray term = scope.create(gradients.get(i), weight.getShape())
+                        .mul(weight)
+                        .sum();
                 total = total == null ? term : total.add(term);
             }
             collector.backward(total);

@@ -30,8 +30,8 @@ class LearningRateScheduleTest {
         assertThat(linear.at(25)).isCloseTo(1.5, within(1e-12));
         assertThat(linear.at(100)).isCloseTo(0.0, within(1e-12));
 
-        LearningRateSchedule constant = new LearningRateSchedule(2.0, 4, 100, 0.1,
-                LearningRateSchedule.Decay.parse("constant"));
+        LearningRateSchedule constant =
+                new LearningRateSchedule(2.0, 4, 100, 0.1, LearningRateSchedule.Decay.parse("constant"));
         assertThat(constant.at(2)).isCloseTo(1.0, within(1e-12));
         assertThat(constant.at(4)).isEqualTo(2.0);
         assertThat(constant.at(100)).isEqualTo(2.0);
@@ -41,8 +41,10 @@ class LearningRateScheduleTest {
     void rejectsInvalidSettings() {
         assertThatThrownBy(() -> LearningRateSchedule.cosine(1e-3, 20, 10, 0.1)).hasMessageContaining("warmupSteps");
         assertThatThrownBy(() -> LearningRateSchedule.cosine(1e-3, 0, 10, 1.5)).hasMessageContaining("minLrRatio");
-        assertThatThrownBy(() -> LearningRateSchedule.cosine(Double.NaN, 0, 10, 0.1)).hasMessageContaining("peak");
-        assertThatThrownBy(() -> LearningRateSchedule.cosine(1e-3, 0, 10, 0.1).at(0)).hasMessageContaining("from 1");
+        assertThatThrownBy(() -> LearningRateSchedule.cosine(Double.NaN, 0, 10, 0.1))
+                .hasMessageContaining("peak");
+        assertThatThrownBy(() -> LearningRateSchedule.cosine(1e-3, 0, 10, 0.1).at(0))
+                .hasMessageContaining("from 1");
         assertThatThrownBy(() -> LearningRateSchedule.Decay.parse("step")).hasMessageContaining("unknown schedule");
     }
 }

@@ -10,10 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -21,6 +17,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.alphadecay.trainer.model.NamedParameter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class ModuleWiseAdamTest {
 
@@ -44,8 +43,13 @@ class ModuleWiseAdamTest {
         Random random = new Random(1);
         List<NamedParameter> mine = parameters(random);
         List<NDArray> theirs = copies(mine);
-        Optimizer djl = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(LR)).optWeightDecays(0.1f)
-                .optBeta1(0.9f).optBeta2(0.999f).optEpsilon(1e-8f).build();
+        Optimizer djl = Optimizer.adamW()
+                .optLearningRateTracker(Tracker.fixed(LR))
+                .optWeightDecays(0.1f)
+                .optBeta1(0.9f)
+                .optBeta2(0.999f)
+                .optEpsilon(1e-8f)
+                .build();
 
         try (ModuleWiseAdam optimizer = new ModuleWiseAdam(mine, AdamMode.ADAMW, 0.1f)) {
             for (int step = 0; step < 12; step++) {
@@ -56,8 +60,11 @@ class ModuleWiseAdamTest {
                     try (NDArray gradient = manager.create(gradients.get(i), SHAPES.get(i))) {
                         djl.update(mine.get(i).name(), theirs.get(i), gradient);
                     }
-                    assertThat(maxAbsDifference(mine.get(i).array().toFloatArray(), theirs.get(i).toFloatArray()))
-                            .as("step %d, %s", step, mine.get(i).name()).isLessThanOrEqualTo(1e-6);
+                    assertThat(maxAbsDifference(
+                                    mine.get(i).array().toFloatArray(),
+                                    theirs.get(i).toFloatArray()))
+                            .as("step %d, %s", step, mine.get(i).name())
+                            .isLessThanOrEqualTo(1e-6);
                 }
             }
             assertThat(optimizer.stepCount()).isEqualTo(12);
@@ -86,7 +93,8 @@ class ModuleWiseAdamTest {
             float[] firstMoment = optimizer.stateTensors().get(0).array().toFloatArray();
             float[] secondMoment = optimizer.stateTensors().get(1).array().toFloatArray();
 
-            optimizer.setDecays(Map.of(parameters.get(0).name(), 0.5f, parameters.get(2).name(), 0.2f));
+            optimizer.setDecays(
+                    Map.of(parameters.get(0).name(), 0.5f, parameters.get(2).name(), 0.2f));
 
             assertThat(optimizer.stateTensors().get(0).array().toFloatArray()).containsExactly(firstMoment);
             assertThat(optimizer.stateTensors().get(1).array().toFloatArray()).containsExactly(secondMoment);
@@ -110,7 +118,8 @@ class ModuleWiseAdamTest {
     void aHighDecayShrinksItsWeightsFasterThanNoDecayUnderTheSameGradients() {
         Random random = new Random(5);
         float[] start = Gradients.gaussian(random, 64, 1.0);
-        List<NamedParameter> pair = List.of(Gradients.parameter(manager, "high", start, new Shape(8, 8)),
+        List<NamedParameter> pair = List.of(
+                Gradients.parameter(manager, "high", start, new Shape(8, 8)),
                 Gradients.parameter(manager, "none", start.clone(), new Shape(8, 8)));
         try (ModuleWiseAdam optimizer = new ModuleWiseAdam(pair, AdamMode.ADAMW, 0.0f)) {
             optimizer.setDecay("high", 0.5f);
@@ -128,7 +137,8 @@ class ModuleWiseAdamTest {
     @Test
     void withoutGradientsOnlyTheDecayMovesTheWeights() {
         float[] start = Gradients.gaussian(new Random(6), 32, 1.0);
-        List<NamedParameter> pair = List.of(Gradients.parameter(manager, "high", start, new Shape(32)),
+        List<NamedParameter> pair = List.of(
+                Gradients.parameter(manager, "high", start, new Shape(32)),
                 Gradients.parameter(manager, "none", start.clone(), new Shape(32)));
         try (ModuleWiseAdam optimizer = new ModuleWiseAdam(pair, AdamMode.ADAMW, 0.0f)) {
             optimizer.setDecay("high", 0.4f);
@@ -205,11 +215,12 @@ class ModuleWiseAdamTest {
                 Gradients.set(parameters, gradients);
                 optimizer.step(LR);
                 for (int i = 0; i < parameters.size(); i++) {
-                    referenceStep(mode, step, decays[i], weights.get(i), means.get(i), variances.get(i),
-                            gradients.get(i));
+                    referenceStep(
+                            mode, step, decays[i], weights.get(i), means.get(i), variances.get(i), gradients.get(i));
                     float[] actual = parameters.get(i).array().toFloatArray();
                     for (int j = 0; j < actual.length; j++) {
-                        assertThat((double) actual[j]).as("step %d, p%d[%d]", step, i, j)
+                        assertThat((double) actual[j])
+                                .as("step %d, p%d[%d]", step, i, j)
                                 .isCloseTo(weights.get(i)[j], within(1e-6));
                     }
                 }
@@ -217,8 +228,8 @@ class ModuleWiseAdamTest {
         }
     }
 
-    private static void referenceStep(AdamMode mode, int step, double decay, double[] w, double[] m, double[] v,
-            float[] gradient) {
+    private static void referenceStep(
+            AdamMode mode, int step, double decay, double[] w, double[] m, double[] v, float[] gradient) {
         double beta1 = 0.9;
         double beta2 = 0.999;
         for (int j = 0; j < w.length; j++) {
@@ -245,7 +256,9 @@ class ModuleWiseAdamTest {
             Gradients.set(parameters, gradients(random));
             optimizer.step(LR);
             List<float[]> weights = Gradients.values(parameters);
-            List<float[]> moments = optimizer.stateTensors().stream().map(t -> t.array().toFloatArray()).toList();
+            List<float[]> moments = optimizer.stateTensors().stream()
+                    .map(t -> t.array().toFloatArray())
+                    .toList();
 
             List<float[]> poisoned = gradients(random);
             poisoned.get(0)[0] = Float.NaN;
@@ -256,10 +269,12 @@ class ModuleWiseAdamTest {
             assertThat(optimizer.stepCount()).isEqualTo(1);
             for (int i = 0; i < parameters.size(); i++) {
                 assertThat(parameters.get(i).array().toFloatArray()).containsExactly(weights.get(i));
-                assertThat(parameters.get(i).array().getGradient().toFloatArray()).containsOnly(0f);
+                assertThat(parameters.get(i).array().getGradient().toFloatArray())
+                        .containsOnly(0f);
             }
             for (int i = 0; i < moments.size(); i++) {
-                assertThat(optimizer.stateTensors().get(i).array().toFloatArray()).containsExactly(moments.get(i));
+                assertThat(optimizer.stateTensors().get(i).array().toFloatArray())
+                        .containsExactly(moments.get(i));
             }
 
             // The next good step is an ordinary one: it updates from its own gradients only.
@@ -278,8 +293,8 @@ class ModuleWiseAdamTest {
         List<NamedParameter> parameters = new ArrayList<>();
         for (int i = 0; i < SHAPES.size(); i++) {
             Shape shape = SHAPES.get(i);
-            parameters.add(Gradients.parameter(manager, "p" + i,
-                    Gradients.gaussian(random, (int) shape.size(), 0.5), shape));
+            parameters.add(
+                    Gradients.parameter(manager, "p" + i, Gradients.gaussian(random, (int) shape.size(), 0.5), shape));
         }
         return parameters;
     }
@@ -295,7 +310,8 @@ class ModuleWiseAdamTest {
     private List<NDArray> copies(List<NamedParameter> parameters) {
         List<NDArray> copies = new ArrayList<>();
         for (NamedParameter parameter : parameters) {
-            copies.add(manager.create(parameter.array().toFloatArray(), parameter.array().getShape()));
+            copies.add(manager.create(
+                    parameter.array().toFloatArray(), parameter.array().getShape()));
         }
         return copies;
     }

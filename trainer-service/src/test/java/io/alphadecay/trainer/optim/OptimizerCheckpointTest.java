@@ -14,18 +14,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.alphadecay.trainer.model.ArrayCopy;
-import io.alphadecay.trainer.model.NamedParameter;
 import io.alphadecay.safetensors.SafetensorsFile;
 import io.alphadecay.safetensors.SafetensorsWriter;
+import io.alphadecay.trainer.model.ArrayCopy;
+import io.alphadecay.trainer.model.NamedParameter;
 import io.alphadecay.trainer.model.SafetensorsArrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Save weights and optimizer state through safetensors, restore them elsewhere, and continue identically. */
 class OptimizerCheckpointTest {
@@ -84,7 +83,8 @@ class OptimizerCheckpointTest {
                 Map<String, NDArray> tensors = new HashMap<>();
                 adamW.stateTensors().forEach(t -> tensors.put(t.name(), t.array()));
 
-                assertThatThrownBy(() -> adam.restore(adamW.stateMetadata(), tensors)).hasMessageContaining("mode");
+                assertThatThrownBy(() -> adam.restore(adamW.stateMetadata(), tensors))
+                        .hasMessageContaining("mode");
                 tensors.remove(ModuleWiseAdam.SECOND_MOMENT_PREFIX + "w0");
                 assertThatThrownBy(() -> adamW.restore(adamW.stateMetadata(), tensors))
                         .hasMessageContaining("lacks optimizer.exp_avg_sq.w0");
@@ -96,7 +96,8 @@ class OptimizerCheckpointTest {
     }
 
     private static List<NamedParameter> parameters(NDManager manager, Random random) {
-        return List.of(Gradients.parameter(manager, "w0", Gradients.gaussian(random, 20, 0.5), new Shape(4, 5)),
+        return List.of(
+                Gradients.parameter(manager, "w0", Gradients.gaussian(random, 20, 0.5), new Shape(4, 5)),
                 Gradients.parameter(manager, "w1", Gradients.gaussian(random, 7, 0.5), new Shape(7)));
     }
 

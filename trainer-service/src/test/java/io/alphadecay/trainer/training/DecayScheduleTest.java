@@ -28,8 +28,8 @@ class DecayScheduleTest {
             assertThat(plain.analysedAt(0)).as(policy).isFalse();
             assertThat(plain.analysedAt(50)).as(policy).isFalse();
 
-            DecaySchedule monitored = schedule("{\"decay\": {\"policy\": \"" + policy
-                    + "\", \"interval\": 50, \"monitor\": true}}");
+            DecaySchedule monitored =
+                    schedule("{\"decay\": {\"policy\": \"" + policy + "\", \"interval\": 50, \"monitor\": true}}");
             assertThat(monitored.analysedAt(0)).as(policy).isTrue();
             assertThat(monitored.analysedAt(100)).as(policy).isTrue();
             assertThat(monitored.analysedAt(75)).as(policy).isFalse();

@@ -42,9 +42,10 @@ class EsdCallsTest {
 
     @Test
     void streamsACheckpointAndReadsTheDecays() throws Exception {
-        byte[] golden = Files.readAllBytes(Path.of("..", "..", "shared", "fixtures", "esd", "golden-small.safetensors"));
-        EsdClient client = new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60),
-                RetryPolicy.NONE);
+        byte[] golden =
+                Files.readAllBytes(Path.of("..", "..", "shared", "fixtures", "esd", "golden-small.safetensors"));
+        EsdClient client =
+                new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60), RetryPolicy.NONE);
 
         AnalysisResult analysis = client.analyze(Map.of("report", "false"), out -> {
             // Written in small pieces, as a model is, tensor by tensor.
@@ -54,7 +55,8 @@ class EsdCallsTest {
         });
 
         assertThat(analysis.modules()).hasSize(6);
-        assertThat(analysis.weightDecays()).hasSize(5)
+        assertThat(analysis.weightDecays())
+                .hasSize(5)
                 .containsEntry("model.layers.1.self_attn.v_proj.weight", 0.5)
                 .containsEntry("model.layers.1.self_attn.k_proj.weight", 0.06666);
         assertThat(analysis.report().status()).isEqualTo("skipped");
@@ -62,55 +64,64 @@ class EsdCallsTest {
 
     @Test
     void aRefusedOrUnreachableAnalysisFailsCleanly() {
-        EsdClient client = new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60),
-                EsdClient.defaultRetry());
+        EsdClient client = new EsdClient(
+                esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60), EsdClient.defaultRetry());
         // A malformed checkpoint is refused at once, not sent again
-        assertThatThrownBy(() -> client.analyze(Map.of(), out -> out.write(new byte[] { 1, 2, 3 })))
-                .isInstanceOfSatisfying(Refused.class, ex -> assertThat(ex.status()).isEqualTo(400));
+        assertThatThrownBy(() -> client.analyze(Map.of(), out -> out.write(new byte[] {1, 2, 3})))
+                .isInstanceOfSatisfying(
+                        Refused.class, ex -> assertThat(ex.status()).isEqualTo(400));
 
-        EsdClient down = new EsdClient(URI.create("http://127.0.0.1:9"), ServiceProcess.SERVICE_TOKEN,
-                Duration.ofSeconds(5), RetryPolicy.attempts(2, Duration.ofMillis(10)));
+        EsdClient down = new EsdClient(
+                URI.create("http://127.0.0.1:9"),
+                ServiceProcess.SERVICE_TOKEN,
+                Duration.ofSeconds(5),
+                RetryPolicy.attempts(2, Duration.ofMillis(10)));
         assertThatThrownBy(() -> down.analyze(Map.of(), out -> out.write(new byte[8])))
-                .isInstanceOf(Unavailable.class).hasMessageContaining("unreachable")
+                .isInstanceOf(Unavailable.class)
+                .hasMessageContaining("unreachable")
                 .hasMessageContaining("gave up after 2 attempts");
     }
 
     @Test
     void aBusyEsdServiceIsAskedAgainAfterItsRetryAfter() throws Exception {
-        byte[] golden = Files.readAllBytes(Path.of("..", "..", "shared", "fixtures", "esd", "golden-small.safetensors"));
+        byte[] golden =
+                Files.readAllBytes(Path.of("..", "..", "shared", "fixtures", "esd", "golden-small.safetensors"));
         // The esd-service takes two analyses at once (its default); two stalled uploads hold both slots.
         CountDownLatch release = new CountDownLatch(1);
-        EsdClient holder = new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60),
-                RetryPolicy.NONE);
+        EsdClient holder =
+                new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60), RetryPolicy.NONE);
         int held = golden.length - 1024; // the HTTP client sends nothing until it has a good part of the body
         EsdClient.BodyWriter stalled = out -> {
             out.write(golden, 0, held);
             out.flush();
             try {
                 release.await(30, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException ex) {
+            } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
             }
             out.write(golden, held, golden.length - held);
         };
         ExecutorService callers = Executors.newFixedThreadPool(3);
-        CompletableFuture<AnalysisResult> first = CompletableFuture.supplyAsync(() -> analyzeUnchecked(holder, stalled),
-                callers);
-        CompletableFuture<AnalysisResult> second = CompletableFuture.supplyAsync(() -> analyzeUnchecked(holder, stalled),
-                callers);
+        CompletableFuture<AnalysisResult> first =
+                CompletableFuture.supplyAsync(() -> analyzeUnchecked(holder, stalled), callers);
+        CompletableFuture<AnalysisResult> second =
+                CompletableFuture.supplyAsync(() -> analyzeUnchecked(holder, stalled), callers);
         Thread.sleep(1500); // both uploads admitted
 
-        EsdClient impatient = new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60),
-                RetryPolicy.NONE);
+        EsdClient impatient =
+                new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60), RetryPolicy.NONE);
         assertThatThrownBy(() -> impatient.analyze(Map.of("report", "false"), out -> out.write(golden)))
-                .isInstanceOf(Unavailable.class).hasMessageContaining("answered 429")
+                .isInstanceOf(Unavailable.class)
+                .hasMessageContaining("answered 429")
                 .satisfies(ex -> assertThat(((Unavailable) ex).retryAfter()).isPresent());
 
-        EsdClient patient = new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60),
+        EsdClient patient = new EsdClient(
+                esd.url(),
+                ServiceProcess.SERVICE_TOKEN,
+                Duration.ofSeconds(60),
                 RetryPolicy.attempts(20, Duration.ofSeconds(1)));
-        CompletableFuture<AnalysisResult> queued = CompletableFuture.supplyAsync(
-                () -> analyzeUnchecked(patient, out -> out.write(golden)), callers);
+        CompletableFuture<AnalysisResult> queued =
+                CompletableFuture.supplyAsync(() -> analyzeUnchecked(patient, out -> out.write(golden)), callers);
         Thread.sleep(2500); // refused at least twice meanwhile
         assertThat(queued).isNotDone();
         release.countDown();
@@ -124,8 +135,7 @@ class EsdCallsTest {
     private static AnalysisResult analyzeUnchecked(EsdClient client, EsdClient.BodyWriter body) {
         try {
             return client.analyze(Map.of("report", "false"), body);
-        }
-        catch (ApiCallException ex) {
+        } catch (ApiCallException ex) {
             throw new IllegalStateException(ex);
         }
     }

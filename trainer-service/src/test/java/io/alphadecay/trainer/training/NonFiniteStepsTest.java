@@ -34,8 +34,10 @@ class NonFiniteStepsTest {
         steps.skip(7, 2.0, 1.0);
         steps.skip(8, Double.NaN, 1.0);
         steps.skip(9, Double.NaN, 1.0);
-        assertThatThrownBy(() -> steps.skip(10, Double.NaN, Double.NaN)).isInstanceOf(ArithmeticException.class)
-                .hasMessageContaining("3 steps in a row").hasMessageContaining("steps 8 to 10")
+        assertThatThrownBy(() -> steps.skip(10, Double.NaN, Double.NaN))
+                .isInstanceOf(ArithmeticException.class)
+                .hasMessageContaining("3 steps in a row")
+                .hasMessageContaining("steps 8 to 10")
                 .hasMessageContaining("diverged");
     }
 

@@ -36,8 +36,8 @@ class TrainingResumeTest {
     Path home;
 
     private final ExecutorService background = Executors.newSingleThreadExecutor();
-    private final EsdClient noEsd = new EsdClient(java.net.URI.create("http://127.0.0.1:9"), "x".repeat(20),
-            Duration.ofSeconds(5), RetryPolicy.NONE);
+    private final EsdClient noEsd = new EsdClient(
+            java.net.URI.create("http://127.0.0.1:9"), "x".repeat(20), Duration.ofSeconds(5), RetryPolicy.NONE);
 
     @AfterEach
     void stop() {
@@ -47,9 +47,31 @@ class TrainingResumeTest {
     @Test
     void aResumedRunContinuesTheSameLossCurve() throws Exception {
         Path corpus = SyntheticCorpus.create(home, 30, 60, 512);
-        RunConfig config = new RunConfig("resume", "tiny", null, 8, 4, 1, 32, 3L, "adamw", 3e-3, 2, "cosine", 0.1, 0.1,
-                1.0, new RunConfig.DecayConfig("uniform", 500, 0.6666, 5.0, "median-hill", false, false), 4, 2, 4, 3,
-                corpus.toString(), "default-512", "cpu").withDefaults("resume");
+        RunConfig config = new RunConfig(
+                        "resume",
+                        "tiny",
+                        null,
+                        8,
+                        4,
+                        1,
+                        32,
+                        3L,
+                        "adamw",
+                        3e-3,
+                        2,
+                        "cosine",
+                        0.1,
+                        0.1,
+                        1.0,
+                        new RunConfig.DecayConfig("uniform", 500, 0.6666, 5.0, "median-hill", false, false),
+                        4,
+                        2,
+                        4,
+                        3,
+                        corpus.toString(),
+                        "default-512",
+                        "cpu")
+                .withDefaults("resume");
 
         RecordingControl straight = new RecordingControl(Long.MAX_VALUE);
         assertThat(job(UUID.randomUUID(), config).run(straight)).isEqualTo(TrainingJob.Outcome.COMPLETED);
@@ -63,8 +85,10 @@ class TrainingResumeTest {
         Map<Long, Double> expected = straight.series("train_loss");
         assertThat(expected).hasSize(8);
         assertThat(second.series("train_loss").keySet()).containsExactly(6L, 7L, 8L);
-        second.series("train_loss").forEach((step, loss) ->
-                assertThat(loss).as("step %d", step).isCloseTo(expected.get(step), org.assertj.core.data.Offset.offset(1e-4)));
+        second.series("train_loss")
+                .forEach((step, loss) -> assertThat(loss)
+                        .as("step %d", step)
+                        .isCloseTo(expected.get(step), org.assertj.core.data.Offset.offset(1e-4)));
         assertThat(second.events).anyMatch(e -> e.contains("Resumed from the checkpoint at step 5"));
         // every checkpoint written is registered through the control, the one stopped at included
         assertThat(first.checkpoints).extracting(NewCheckpoint::step).containsExactly(4L, 5L);
@@ -75,8 +99,8 @@ class TrainingResumeTest {
 
         Path export = home.resolve("exports").resolve(interrupted.toString());
         assertThat(export.resolve("config.json")).exists();
-        assertThat(Files.readString(export.resolve("config.json"))).contains("\"model_type\" : \"llama\"",
-                "\"hidden_size\" : 64");
+        assertThat(Files.readString(export.resolve("config.json")))
+                .contains("\"model_type\" : \"llama\"", "\"hidden_size\" : 64");
         assertThat(export.resolve("model.safetensors")).exists();
         assertThat(export.resolve("tokenizer.json")).exists();
     }
@@ -84,17 +108,38 @@ class TrainingResumeTest {
     @Test
     void twoSlotsOfOneProcessTrainAtTheSameTime() throws Exception {
         Path corpus = SyntheticCorpus.create(home, 30, 60, 512);
-        RunConfig config = new RunConfig("slots", "tiny", null, 6, 4, 1, 32, 3L, "adamw", 3e-3, 1, "cosine", 0.1, 0.1,
-                1.0, new RunConfig.DecayConfig("uniform", 500, 0.6666, 5.0, "median-hill", false, false), 6, 1, 6, 1,
-                corpus.toString(), "default-512", "cpu").withDefaults("slots");
+        RunConfig config = new RunConfig(
+                        "slots",
+                        "tiny",
+                        null,
+                        6,
+                        4,
+                        1,
+                        32,
+                        3L,
+                        "adamw",
+                        3e-3,
+                        1,
+                        "cosine",
+                        0.1,
+                        0.1,
+                        1.0,
+                        new RunConfig.DecayConfig("uniform", 500, 0.6666, 5.0, "median-hill", false, false),
+                        6,
+                        1,
+                        6,
+                        1,
+                        corpus.toString(),
+                        "default-512",
+                        "cpu")
+                .withDefaults("slots");
         ExecutorService slots = Executors.newFixedThreadPool(2);
         try {
             var first = slots.submit(() -> job(UUID.randomUUID(), config).run(new RecordingControl(Long.MAX_VALUE)));
             var second = slots.submit(() -> job(UUID.randomUUID(), config).run(new RecordingControl(Long.MAX_VALUE)));
             assertThat(first.get()).isEqualTo(TrainingJob.Outcome.COMPLETED);
             assertThat(second.get()).isEqualTo(TrainingJob.Outcome.COMPLETED);
-        }
-        finally {
+        } finally {
             slots.shutdownNow();
         }
     }
@@ -103,33 +148,78 @@ class TrainingResumeTest {
     void aDivergedRunSkipsItsNonFiniteStepsThenFailsSayingWhy() throws Exception {
         Path corpus = SyntheticCorpus.create(home, 30, 60, 512);
         // A learning rate far beyond what the API accepts, without clipping: the weights overflow after one step.
-        RunConfig config = new RunConfig("diverge", "tiny", null, 20, 4, 1, 32, 3L, "adamw", 1e30, 0, "constant",
-                0.1, 1.0, 0.0, new RunConfig.DecayConfig("uniform", 500, 0.6666, 5.0, "median-hill", false, false),
-                20, 1, 20, 1, corpus.toString(), "default-512", "cpu").withDefaults("diverge");
+        RunConfig config = new RunConfig(
+                        "diverge",
+                        "tiny",
+                        null,
+                        20,
+                        4,
+                        1,
+                        32,
+                        3L,
+                        "adamw",
+                        1e30,
+                        0,
+                        "constant",
+                        0.1,
+                        1.0,
+                        0.0,
+                        new RunConfig.DecayConfig("uniform", 500, 0.6666, 5.0, "median-hill", false, false),
+                        20,
+                        1,
+                        20,
+                        1,
+                        corpus.toString(),
+                        "default-512",
+                        "cpu")
+                .withDefaults("diverge");
         RecordingControl control = new RecordingControl(Long.MAX_VALUE);
 
-        assertThatThrownBy(() -> job(UUID.randomUUID(), config).run(control)).isInstanceOf(ArithmeticException.class)
+        assertThatThrownBy(() -> job(UUID.randomUUID(), config).run(control))
+                .isInstanceOf(ArithmeticException.class)
                 .hasMessageContaining(DjlTrainingJob.MAX_NON_FINITE_STEPS_IN_A_ROW + " steps in a row")
                 .hasMessageContaining("diverged");
         int skipped = DjlTrainingJob.MAX_NON_FINITE_STEPS_IN_A_ROW - 1;
-        assertThat(control.events).filteredOn(e -> e.contains("skipped")).hasSize(skipped)
+        assertThat(control.events)
+                .filteredOn(e -> e.contains("skipped"))
+                .hasSize(skipped)
                 .allSatisfy(e -> assertThat(e).contains("unchanged"));
         // Only finite values are reported: the first step trained, the skipped ones count in skipped_steps.
-        assertThat(control.series("train_loss").values()).allSatisfy(loss -> assertThat(loss).isFinite());
+        assertThat(control.series("train_loss").values())
+                .allSatisfy(loss -> assertThat(loss).isFinite());
         assertThat(control.series("train_loss")).containsKey(1L);
-        assertThat(control.series("skipped_steps").values()).containsExactly(
-                java.util.stream.LongStream.rangeClosed(1, skipped).mapToObj(n -> (double) n).toArray(Double[]::new));
+        assertThat(control.series("skipped_steps").values())
+                .containsExactly(java.util.stream.LongStream.rangeClosed(1, skipped)
+                        .mapToObj(n -> (double) n)
+                        .toArray(Double[]::new));
     }
 
     private DjlTrainingJob job(UUID id, RunConfig config) {
-        return new DjlTrainingJob(running(id, config), home, Device.cpu(),
-                new CheckpointStore(home.resolve("checkpoints")), noEsd, background);
+        return new DjlTrainingJob(
+                running(id, config),
+                home,
+                Device.cpu(),
+                new CheckpointStore(home.resolve("checkpoints")),
+                noEsd,
+                background);
     }
 
     /** A run as a worker holds it after claiming. */
     static Run running(UUID id, RunConfig config) {
-        return new Run(id, config.name(), RunState.RUNNING, config, Map.of(),
-                new Run.Progress(0, config.steps(), 0, null, 0), 1, null, null, null, null, null, null);
+        return new Run(
+                id,
+                config.name(),
+                RunState.RUNNING,
+                config,
+                Map.of(),
+                new Run.Progress(0, config.steps(), 0, null, 0),
+                1,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** Records what a job reports and asks it to stop once it has reached {@code stopAfter} steps. */

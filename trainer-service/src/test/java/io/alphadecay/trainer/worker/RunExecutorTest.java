@@ -2,8 +2,6 @@ package io.alphadecay.trainer.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.alphadecay.api.client.ControlApiClient;
-import io.alphadecay.api.run.Run;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +10,8 @@ import java.util.UUID;
 
 import io.alphadecay.api.analysis.DecayAssignment;
 import io.alphadecay.api.checkpoint.NewCheckpoint;
+import io.alphadecay.api.client.ControlApiClient;
+import io.alphadecay.api.run.Run;
 import io.alphadecay.testing.ServiceProcess;
 import io.alphadecay.trainer.training.TrainingJob;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,7 +34,8 @@ class RunExecutorTest {
     @BeforeAll
     static void start() {
         controlApi = ServiceProcess.start();
-        client = ControlApiClient.builder(controlApi.url(), ServiceProcess.SERVICE_TOKEN).build();
+        client = ControlApiClient.builder(controlApi.url(), ServiceProcess.SERVICE_TOKEN)
+                .build();
     }
 
     @AfterAll
@@ -60,7 +61,8 @@ class RunExecutorTest {
         JsonNode stored = get("/api/v1/runs/" + run.id());
         assertThat(stored.get("state").asString()).isEqualTo("SUCCEEDED");
         assertThat(stored.at("/progress/step").asLong()).isEqualTo(20);
-        assertThat(get("/api/v1/runs/" + run.id() + "/metrics?name=train_loss").get("points")).hasSize(20);
+        assertThat(get("/api/v1/runs/" + run.id() + "/metrics?name=train_loss").get("points"))
+                .hasSize(20);
         assertThat(get("/api/v1/runs/" + run.id() + "/events").get("events"))
                 .anySatisfy(e -> assertThat(e.get("message").asString()).isEqualTo("finished cleanly"));
     }
@@ -95,9 +97,10 @@ class RunExecutorTest {
     void aFailingJobIsReportedFailedWithTheReason() throws Exception {
         Run run = createAndClaim("exec-fail");
 
-        new RunExecutor(client, 50, 50, 1000, new TrainerMeters(new SimpleMeterRegistry())).execute(run, "exec-worker", control -> {
-            throw new ArithmeticException("loss is NaN at step 3");
-        });
+        new RunExecutor(client, 50, 50, 1000, new TrainerMeters(new SimpleMeterRegistry()))
+                .execute(run, "exec-worker", control -> {
+                    throw new ArithmeticException("loss is NaN at step 3");
+                });
 
         JsonNode stored = get("/api/v1/runs/" + run.id());
         assertThat(stored.get("state").asString()).isEqualTo("FAILED");
@@ -107,22 +110,23 @@ class RunExecutorTest {
     @Test
     void aCancelReachesTheJobThroughTheHeartbeatWithinAStep() throws Exception {
         Run run = createAndClaim("exec-cancel");
-        int[] stepsDone = { 0 };
+        int[] stepsDone = {0};
 
-        new RunExecutor(client, 30, 1000, 1000, new TrainerMeters(new SimpleMeterRegistry())).execute(run, "exec-worker", control -> {
-            for (int step = 1; step <= 10_000; step++) {
-                if (control.stopRequested()) {
-                    return TrainingJob.Outcome.STOPPED;
-                }
-                if (step == 5) {
-                    controlApi.asOperator("POST", "/api/v1/runs/" + run.id() + "/cancel", null);
-                }
-                stepsDone[0] = step;
-                control.progress(step, step, 1);
-                Thread.sleep(10);
-            }
-            return TrainingJob.Outcome.COMPLETED;
-        });
+        new RunExecutor(client, 30, 1000, 1000, new TrainerMeters(new SimpleMeterRegistry()))
+                .execute(run, "exec-worker", control -> {
+                    for (int step = 1; step <= 10_000; step++) {
+                        if (control.stopRequested()) {
+                            return TrainingJob.Outcome.STOPPED;
+                        }
+                        if (step == 5) {
+                            controlApi.asOperator("POST", "/api/v1/runs/" + run.id() + "/cancel", null);
+                        }
+                        stepsDone[0] = step;
+                        control.progress(step, step, 1);
+                        Thread.sleep(10);
+                    }
+                    return TrainingJob.Outcome.COMPLETED;
+                });
 
         assertThat(get("/api/v1/runs/" + run.id()).get("state").asString()).isEqualTo("CANCELLED");
         assertThat(stepsDone[0]).isBetween(5, 500);
@@ -142,8 +146,8 @@ class RunExecutorTest {
     }
 
     private Run createAndClaim(String name) throws Exception {
-        var created = controlApi.asOperator("POST", "/api/v1/runs", "{\"name\": \"" + name + "\", \"preset\": \"tiny\", "
-                + "\"steps\": 20}");
+        var created = controlApi.asOperator(
+                "POST", "/api/v1/runs", "{\"name\": \"" + name + "\", \"preset\": \"tiny\", " + "\"steps\": 20}");
         UUID id = UUID.fromString(JSON.readTree(created.body()).get("id").asString());
         // Claim until this run comes up; runs of earlier tests are claimed and left to their fate.
         while (true) {

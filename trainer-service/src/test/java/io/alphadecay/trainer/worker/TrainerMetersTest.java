@@ -20,13 +20,23 @@ class TrainerMetersTest {
         meters.record("checkpoint_seconds", 0.25);
         meters.record("learning_rate", 0.001);
 
-        assertThat(registry.get("alphadecay.trainer.train.loss").gauge().value()).isEqualTo(3.25);
-        assertThat(registry.get("alphadecay.trainer.tokens.per.second").gauge().value()).isEqualTo(4000);
-        assertThat(registry.get("alphadecay.trainer.validation.perplexity").gauge().value()).isNaN();
-        assertThat(registry.get("alphadecay.trainer.step.duration").timer().count()).isEqualTo(2);
-        assertThat(registry.get("alphadecay.trainer.step.duration").timer().totalTime(java.util.concurrent.TimeUnit.SECONDS))
+        assertThat(registry.get("alphadecay.trainer.train.loss").gauge().value())
+                .isEqualTo(3.25);
+        assertThat(registry.get("alphadecay.trainer.tokens.per.second").gauge().value())
+                .isEqualTo(4000);
+        assertThat(registry.get("alphadecay.trainer.validation.perplexity")
+                        .gauge()
+                        .value())
+                .isNaN();
+        assertThat(registry.get("alphadecay.trainer.step.duration").timer().count())
+                .isEqualTo(2);
+        assertThat(registry.get("alphadecay.trainer.step.duration")
+                        .timer()
+                        .totalTime(java.util.concurrent.TimeUnit.SECONDS))
                 .isEqualTo(2.0);
-        assertThat(registry.get("alphadecay.trainer.esd.round.trip").timer().count()).isEqualTo(1);
-        assertThat(registry.get("alphadecay.trainer.checkpoint.write").timer().count()).isEqualTo(1);
+        assertThat(registry.get("alphadecay.trainer.esd.round.trip").timer().count())
+                .isEqualTo(1);
+        assertThat(registry.get("alphadecay.trainer.checkpoint.write").timer().count())
+                .isEqualTo(1);
     }
 }

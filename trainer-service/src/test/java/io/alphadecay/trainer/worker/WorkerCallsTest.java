@@ -43,7 +43,8 @@ class WorkerCallsTest {
 
     @BeforeEach
     void client() {
-        client = ControlApiClient.builder(controlApi.url(), ServiceProcess.SERVICE_TOKEN).build();
+        client = ControlApiClient.builder(controlApi.url(), ServiceProcess.SERVICE_TOKEN)
+                .build();
         // Earlier tests' queued runs would be claimed first: end them.
         while (true) {
             var leftover = claimAny("sweeper");
@@ -56,7 +57,8 @@ class WorkerCallsTest {
 
     @Test
     void claimsAQueuedRunWithItsFullConfiguration() throws Exception {
-        UUID id = createRun("{\"name\": \"client-claim\", \"preset\": \"tiny\", \"steps\": 40, \"optimizer\": \"adam\"}");
+        UUID id =
+                createRun("{\"name\": \"client-claim\", \"preset\": \"tiny\", \"steps\": 40, \"optimizer\": \"adam\"}");
 
         Run run = client.claim("w-1", Map.of("djl", "0.36.0")).orElseThrow();
 
@@ -75,15 +77,20 @@ class WorkerCallsTest {
         UUID id = createRun("{\"preset\": \"tiny\", \"steps\": 40}");
         client.claim("holder", Map.of()).orElseThrow();
 
-        assertThat(client.heartbeat(id, "holder", 5, 640, 12.0).progress().step()).isEqualTo(5);
+        assertThat(client.heartbeat(id, "holder", 5, 640, 12.0).progress().step())
+                .isEqualTo(5);
         controlApi.asOperator("POST", "/api/v1/runs/" + id + "/cancel", null);
-        assertThat(client.heartbeat(id, "holder", 6, 768, null).cancelRequested()).isTrue();
-        assertThatThrownBy(() -> client.heartbeat(id, "intruder", 6, 768, null))
-                .isInstanceOf(LeaseLost.class);
+        assertThat(client.heartbeat(id, "holder", 6, 768, null).cancelRequested())
+                .isTrue();
+        assertThatThrownBy(() -> client.heartbeat(id, "intruder", 6, 768, null)).isInstanceOf(LeaseLost.class);
 
         client.reportState(id, "holder", RunState.CANCELLED, null, 6);
-        assertThat(JSON.readTree(controlApi.asOperator("GET", "/api/v1/runs/" + id, null).body()).get("state")
-                .asString()).isEqualTo("CANCELLED");
+        assertThat(JSON.readTree(controlApi
+                                .asOperator("GET", "/api/v1/runs/" + id, null)
+                                .body())
+                        .get("state")
+                        .asString())
+                .isEqualTo("CANCELLED");
     }
 
     @Test
@@ -107,7 +114,9 @@ class WorkerCallsTest {
         assertThat(online.flush(client)).isTrue();
         assertThat(online.flush(client)).isTrue();
         assertThat(online.pending()).isZero();
-        JsonNode points = JSON.readTree(controlApi.asOperator("GET", "/api/v1/runs/" + id + "/metrics", null).body())
+        JsonNode points = JSON.readTree(controlApi
+                        .asOperator("GET", "/api/v1/runs/" + id + "/metrics", null)
+                        .body())
                 .get("points");
         assertThat(points).hasSize(30);
         assertThat(points.get(29).get("value").asDouble()).isEqualTo(5.0 - 30 * 0.01);
@@ -139,19 +148,24 @@ class WorkerCallsTest {
     @Test
     void readsTheEffectiveDecayAssignmentAndRegistersCheckpoints() throws Exception {
         UUID id = createRun("{\"preset\": \"tiny\", \"steps\": 40, \"weightDecay\": 0.2}");
-        controlApi.asOperator("PUT", "/api/v1/runs/" + id + "/decay-overrides",
+        controlApi.asOperator(
+                "PUT",
+                "/api/v1/runs/" + id + "/decay-overrides",
                 "{\"overrides\": {\"model.layers.1.mlp.up_proj.weight\": 0.05}}");
 
         DecayAssignment assignment = client.decayAssignment(id);
         assertThat(assignment.defaultWeightDecay()).isEqualTo(0.2);
-        assertThat(assignment.modules()).extracting(DecayAssignment.Entry::name, DecayAssignment.Entry::weightDecay)
+        assertThat(assignment.modules())
+                .extracting(DecayAssignment.Entry::name, DecayAssignment.Entry::weightDecay)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("model.layers.1.mlp.up_proj.weight", 0.05));
         assertThat(assignment.analysisId()).isNull();
 
         client.registerCheckpoint(id, new NewCheckpoint(20L, "file:///ckpt/20", 1234L, "c".repeat(64)));
         client.event(id, "note", "checkpoint written");
-        JsonNode checkpoints = JSON.readTree(controlApi.asOperator("GET", "/api/v1/runs/" + id + "/checkpoints", null)
-                .body()).get("checkpoints");
+        JsonNode checkpoints = JSON.readTree(controlApi
+                        .asOperator("GET", "/api/v1/runs/" + id + "/checkpoints", null)
+                        .body())
+                .get("checkpoints");
         assertThat(checkpoints.get(0).get("step").asLong()).isEqualTo(20);
     }
 
@@ -171,8 +185,7 @@ class WorkerCallsTest {
     private String claimAny(String worker) {
         try {
             return client.claim(worker, Map.of()).map(r -> r.id().toString()).orElse(null);
-        }
-        catch (ApiCallException ex) {
+        } catch (ApiCallException ex) {
             throw new IllegalStateException(ex);
         }
     }

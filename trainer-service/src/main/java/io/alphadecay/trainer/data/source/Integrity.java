@@ -1,11 +1,12 @@
 package io.alphadecay.trainer.data.source;
 
-import io.alphadecay.trainer.data.DataException;
-import io.alphadecay.trainer.data.Hashes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Base64;
+
+import io.alphadecay.trainer.data.DataException;
+import io.alphadecay.trainer.data.Hashes;
 
 /**
  * Checks a downloaded file against a pinned Subresource-Integrity string ({@code sha512-<base64>}), the form the
@@ -15,8 +16,7 @@ final class Integrity {
 
     private static final String PREFIX = "sha512-";
 
-    private Integrity() {
-    }
+    private Integrity() {}
 
     /** Throws a {@link DataException} unless {@code file} has the digest {@code integrity} names. */
     static void verify(Path file, String integrity) throws IOException {
@@ -26,8 +26,8 @@ final class Integrity {
         byte[] expected = Base64.getDecoder().decode(integrity.substring(PREFIX.length()));
         byte[] actual = Hashes.file("SHA-512", file);
         if (!MessageDigest.isEqual(expected, actual)) {
-            throw new DataException("Refusing " + file.getFileName() + ": its sha512 is "
-                    + PREFIX + Base64.getEncoder().encodeToString(actual) + ", the pinned one is " + integrity);
+            throw new DataException("Refusing " + file.getFileName() + ": its sha512 is " + PREFIX
+                    + Base64.getEncoder().encodeToString(actual) + ", the pinned one is " + integrity);
         }
     }
 }

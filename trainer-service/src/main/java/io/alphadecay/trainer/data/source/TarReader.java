@@ -1,6 +1,5 @@
 package io.alphadecay.trainer.data.source;
 
-import io.alphadecay.trainer.data.DataException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
+import io.alphadecay.trainer.data.DataException;
+
 /**
  * Extracts regular files from a (ustar, pax or GNU) tar stream. Only plain files are written: links and devices are
  * skipped, and an entry whose name is absolute or climbs out with {@code ..} fails the whole archive, because a
@@ -21,8 +22,7 @@ final class TarReader {
 
     private static final int BLOCK = 512;
 
-    private TarReader() {
-    }
+    private TarReader() {}
 
     /**
      * Writes every regular entry that {@code select} maps to a relative path (null skips it) under
@@ -105,8 +105,7 @@ final class TarReader {
             int length;
             try {
                 length = Integer.parseInt(new String(body, i, space - i, StandardCharsets.US_ASCII));
-            }
-            catch (NumberFormatException ex) {
+            } catch (NumberFormatException ex) {
                 throw new DataException("Corrupt pax header");
             }
             if (length <= space - i || i + length > body.length) {
@@ -147,8 +146,7 @@ final class TarReader {
         }
         try {
             return Long.parseLong(digits, 8);
-        }
-        catch (NumberFormatException ex) {
+        } catch (NumberFormatException ex) {
             throw new DataException("Corrupt tar header field: " + digits);
         }
     }

@@ -9,8 +9,7 @@ import java.util.Locale;
 /** Turns the bytes of a text file into the text of a document. */
 final class TextFiles {
 
-    private TextFiles() {
-    }
+    private TextFiles() {}
 
     /**
      * UTF-8 when the bytes are valid UTF-8, else ISO-8859-1: a few old Project Gutenberg files are Latin-1, and
@@ -19,13 +18,13 @@ final class TextFiles {
     static String decode(byte[] bytes) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))
                     .toString();
-        }
-        catch (CharacterCodingException ex) {
+        } catch (CharacterCodingException ex) {
             text = new String(bytes, StandardCharsets.ISO_8859_1);
         }
         if (text.startsWith("\uFEFF")) {

@@ -1,10 +1,5 @@
 package io.alphadecay.trainer.data.source;
 
-import io.alphadecay.trainer.data.Corpus;
-import io.alphadecay.trainer.data.DataException;
-import io.alphadecay.trainer.data.Document;
-import io.alphadecay.trainer.data.Hashes;
-import io.alphadecay.trainer.data.Split;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +12,11 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
+import io.alphadecay.trainer.data.Corpus;
+import io.alphadecay.trainer.data.DataException;
+import io.alphadecay.trainer.data.Document;
+import io.alphadecay.trainer.data.Hashes;
+import io.alphadecay.trainer.data.Split;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -54,13 +54,11 @@ public final class UserCorpus implements Corpus {
                             .sorted((a, b) -> relative(root, a).compareTo(relative(root, b)))
                             .toList();
                 }
-            }
-            else if (Files.isRegularFile(root) && isData(root.getFileName())) {
+            } else if (Files.isRegularFile(root) && isData(root.getFileName())) {
                 files = List.of(root);
-            }
-            else {
-                throw new DataException("Dataset " + dataset + " is neither a directory nor a .txt, .jsonl or .json(.gz)"
-                        + " file");
+            } else {
+                throw new DataException(
+                        "Dataset " + dataset + " is neither a directory nor a .txt, .jsonl or .json(.gz)" + " file");
             }
             if (files.isEmpty()) {
                 throw new DataException("Dataset " + dataset + " has no .txt, .jsonl or .json(.gz) files");
@@ -68,12 +66,15 @@ public final class UserCorpus implements Corpus {
             // Paths, sizes and modification times: a changed file changes the key without hashing all of it.
             StringBuilder listing = new StringBuilder();
             for (Path file : files) {
-                listing.append(relative(root, file)).append('\t').append(Files.size(file)).append('\t')
-                        .append(Files.getLastModifiedTime(file).toMillis()).append('\n');
+                listing.append(relative(root, file))
+                        .append('\t')
+                        .append(Files.size(file))
+                        .append('\t')
+                        .append(Files.getLastModifiedTime(file).toMillis())
+                        .append('\n');
             }
             return new UserCorpus(root, files, "user:" + Hashes.sha256Hex(listing.toString()));
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new DataException("Cannot read dataset " + dataset + ": " + ex.getMessage(), ex);
         }
     }
@@ -94,7 +95,9 @@ public final class UserCorpus implements Corpus {
     }
 
     private static String relative(Path root, Path file) {
-        return file.equals(root) ? file.getFileName().toString() : root.relativize(file).toString().replace('\\', '/');
+        return file.equals(root)
+                ? file.getFileName().toString()
+                : root.relativize(file).toString().replace('\\', '/');
     }
 
     /** 1 in {@value #HOLD_OUT_ONE_IN} by a hash of the id, which does not depend on any other document. */
@@ -133,8 +136,7 @@ public final class UserCorpus implements Corpus {
                         bestHash[0] = h;
                     }
                 });
-            }
-            catch (StopScan stop) {
+            } catch (StopScan stop) {
                 // found one that hashes in
             }
             fallback = hit[0] ? "" : best[0];
@@ -180,8 +182,8 @@ public final class UserCorpus implements Corpus {
             }
             try (InputStream raw = Files.newInputStream(file);
                     InputStream in = name.endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
-                    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8),
-                            1 << 16)) {
+                    BufferedReader reader =
+                            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
                 long lineNumber = 0;
                 for (String line; (line = reader.readLine()) != null; ) {
                     lineNumber++;
@@ -201,8 +203,7 @@ public final class UserCorpus implements Corpus {
         JsonNode node;
         try {
             node = JSON.readTree(line);
-        }
-        catch (JacksonException ex) {
+        } catch (JacksonException ex) {
             throw new DataException(file + ":" + lineNumber + " is not a JSON object: " + ex.getOriginalMessage());
         }
         JsonNode text = node == null ? null : node.get("text");

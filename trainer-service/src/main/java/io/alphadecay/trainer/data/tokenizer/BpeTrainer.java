@@ -16,12 +16,10 @@ import java.util.PriorityQueue;
  */
 public final class BpeTrainer {
 
-    private BpeTrainer() {
-    }
+    private BpeTrainer() {}
 
     /** The learned vocabulary (byte tokens first, by byte value) and merges, in merge order. */
-    public record Result(List<String> vocab, List<String> merges) {
-    }
+    public record Result(List<String> vocab, List<String> merges) {}
 
     private record Entry(long count, long key, int slot) implements Comparable<Entry> {
         @Override
@@ -121,8 +119,7 @@ public final class BpeTrainer {
                     if (i + 1 < len && s[i] == a && s[i + 1] == b) {
                         s[out++] = c;
                         i++;
-                    }
-                    else {
+                    } else {
                         s[out++] = s[i];
                     }
                 }

@@ -28,8 +28,7 @@ public final class ByteLevel {
         }
     }
 
-    private ByteLevel() {
-    }
+    private ByteLevel() {}
 
     public static char charOf(int unsignedByte) {
         return BYTE_TO_CHAR[unsignedByte];

@@ -1,8 +1,5 @@
 package io.alphadecay.trainer.data.tokenizer;
 
-import io.alphadecay.trainer.data.Corpus;
-import io.alphadecay.trainer.data.DataException;
-import io.alphadecay.trainer.data.Split;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+
+import io.alphadecay.trainer.data.Corpus;
+import io.alphadecay.trainer.data.DataException;
+import io.alphadecay.trainer.data.Split;
 
 /**
  * The project's own tokenizer: a byte-level BPE trained on the training split of the default corpus, so no
@@ -22,8 +23,7 @@ public final class DefaultTokenizer {
     public static final int DEFAULT_VOCAB = 8192;
     static final int MAX_VOCAB = 1 << 20;
 
-    private DefaultTokenizer() {
-    }
+    private DefaultTokenizer() {}
 
     public static Path file(Path home, int vocabSize) {
         return home.resolve("data").resolve("tokenizers").resolve("default-" + vocabSize + ".json");
@@ -44,8 +44,7 @@ public final class DefaultTokenizer {
         long start = System.nanoTime();
         try {
             TokenizerJson.write(TokenizerJson.of(train(source, vocabSize)), file);
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new DataException("Cannot train the default tokenizer into " + file + ": " + ex.getMessage(), ex);
         }
         progress.accept(String.format("trained the tokenizer in %.1f s: %s", (System.nanoTime() - start) / 1e9, file));

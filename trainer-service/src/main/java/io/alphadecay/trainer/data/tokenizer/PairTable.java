@@ -73,11 +73,9 @@ final class PairTable {
         int[] list = words[slot];
         if (list == null) {
             list = words[slot] = new int[4];
-        }
-        else if (n > 0 && list[n - 1] == word) {
+        } else if (n > 0 && list[n - 1] == word) {
             return;
-        }
-        else if (n == list.length) {
+        } else if (n == list.length) {
             list = words[slot] = Arrays.copyOf(list, n * 2);
         }
         list[n] = word;

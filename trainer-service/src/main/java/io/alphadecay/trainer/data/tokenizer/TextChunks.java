@@ -10,8 +10,7 @@ import java.util.List;
  */
 public final class TextChunks {
 
-    private TextChunks() {
-    }
+    private TextChunks() {}
 
     public static List<String> split(String text, int maxChars) {
         if (text.length() <= maxChars) {

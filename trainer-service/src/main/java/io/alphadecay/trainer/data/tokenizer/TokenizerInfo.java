@@ -1,7 +1,5 @@
 package io.alphadecay.trainer.data.tokenizer;
 
-import io.alphadecay.trainer.data.DataException;
-import io.alphadecay.trainer.data.Hashes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.alphadecay.trainer.data.DataException;
+import io.alphadecay.trainer.data.Hashes;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,12 +20,12 @@ import tools.jackson.databind.json.JsonMapper;
 public record TokenizerInfo(Path file, int vocabSize, int endOfTextId, String sha256) {
 
     /** Document separators of common tokenizers, in order of preference. */
-    static final List<String> END_OF_TEXT_NAMES = List.of(TokenizerJson.END_OF_TEXT, "<|end_of_text|>", "</s>",
-            "<eos>", "<|im_end|>", "[SEP]");
+    static final List<String> END_OF_TEXT_NAMES =
+            List.of(TokenizerJson.END_OF_TEXT, "<|end_of_text|>", "</s>", "<eos>", "<|im_end|>", "[SEP]");
 
     /** Plain encoding: no special tokens added, and never truncated to a model length. */
-    static final Map<String, String> ENCODE_OPTIONS = Map.of("addSpecialTokens", "false", "truncation", "false",
-            "padding", "false");
+    static final Map<String, String> ENCODE_OPTIONS =
+            Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -33,8 +33,7 @@ public record TokenizerInfo(Path file, int vocabSize, int endOfTextId, String sh
         JsonNode root;
         try {
             root = JSON.readTree(Files.readString(file));
-        }
-        catch (IOException | JacksonException ex) {
+        } catch (IOException | JacksonException ex) {
             throw new DataException("Cannot read tokenizer " + file + ": " + ex.getMessage(), ex);
         }
         JsonNode model = root == null ? null : root.get("model");
@@ -55,8 +54,7 @@ public record TokenizerInfo(Path file, int vocabSize, int endOfTextId, String sh
                     endOfText = id;
                 }
             }
-        }
-        else {
+        } else {
             size = vocab.size(); // Unigram: a list of [piece, score]
             for (int id = 0; id < vocab.size(); id++) {
                 int r = END_OF_TEXT_NAMES.indexOf(vocab.get(id).get(0).asString());
@@ -79,13 +77,11 @@ public record TokenizerInfo(Path file, int vocabSize, int endOfTextId, String sh
             }
         }
         if (endOfText == null) {
-            throw new DataException("Tokenizer " + file + " has none of the document separators "
-                    + END_OF_TEXT_NAMES);
+            throw new DataException("Tokenizer " + file + " has none of the document separators " + END_OF_TEXT_NAMES);
         }
         try {
             return new TokenizerInfo(file, size, endOfText, Hashes.sha256Hex(file));
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new DataException("Cannot read tokenizer " + file + ": " + ex.getMessage(), ex);
         }
     }
@@ -94,8 +90,7 @@ public record TokenizerInfo(Path file, int vocabSize, int endOfTextId, String sh
     public HuggingFaceTokenizer load() {
         try {
             return HuggingFaceTokenizer.newInstance(file, ENCODE_OPTIONS);
-        }
-        catch (IOException | RuntimeException ex) {
+        } catch (IOException | RuntimeException ex) {
             throw new DataException("Cannot load tokenizer " + file + ": " + ex.getMessage(), ex);
         }
     }

@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes a trained byte-level BPE as a HuggingFace {@code tokenizer.json}: the ByteLevel pre-tokenizer (GPT-2
@@ -19,8 +19,7 @@ public final class TokenizerJson {
     static final String END_OF_TEXT = "<|endoftext|>";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private TokenizerJson() {
-    }
+    private TokenizerJson() {}
 
     public static ObjectNode of(BpeTrainer.Result bpe) {
         int endOfText = bpe.vocab().size();
@@ -72,8 +71,7 @@ public final class TokenizerJson {
         try {
             Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(tokenizer));
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
-        finally {
+        } finally {
             Files.deleteIfExists(temp);
         }
     }

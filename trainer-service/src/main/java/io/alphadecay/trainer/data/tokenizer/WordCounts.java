@@ -10,8 +10,7 @@ public final class WordCounts {
 
     private static final int CHUNK = 1 << 18;
 
-    private WordCounts() {
-    }
+    private WordCounts() {}
 
     public static Map<String, Long> count(List<String> texts) {
         return texts.parallelStream()

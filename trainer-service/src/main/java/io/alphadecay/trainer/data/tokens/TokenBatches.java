@@ -1,8 +1,9 @@
 package io.alphadecay.trainer.data.tokens;
 
-import io.alphadecay.trainer.data.DataException;
 import java.util.ArrayList;
 import java.util.List;
+
+import io.alphadecay.trainer.data.DataException;
 
 /**
  * Training batches over the training tokens: each of {@code batchSize} rows is {@code seqLen + 1} consecutive
@@ -20,8 +21,8 @@ public final class TokenBatches {
     public TokenBatches(TokenFile tokens, long seed, int batchSize, int seqLen) {
         checkShape(batchSize, seqLen);
         if (tokens.size() < seqLen + 1L) {
-            throw new DataException("The training split has " + tokens.size() + " tokens, fewer than one row of "
-                    + (seqLen + 1));
+            throw new DataException(
+                    "The training split has " + tokens.size() + " tokens, fewer than one row of " + (seqLen + 1));
         }
         this.tokens = tokens;
         this.seed = seed;
@@ -88,8 +89,10 @@ public final class TokenBatches {
     }
 
     private static long multiplyDivide(long a, long b, long c) {
-        return java.math.BigInteger.valueOf(a).multiply(java.math.BigInteger.valueOf(b))
-                .divide(java.math.BigInteger.valueOf(c)).longValueExact();
+        return java.math.BigInteger.valueOf(a)
+                .multiply(java.math.BigInteger.valueOf(b))
+                .divide(java.math.BigInteger.valueOf(c))
+                .longValueExact();
     }
 
     private static void checkShape(int batchSize, int seqLen) {

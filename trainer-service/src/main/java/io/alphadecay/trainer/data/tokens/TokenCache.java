@@ -1,12 +1,5 @@
 package io.alphadecay.trainer.data.tokens;
 
-import io.alphadecay.trainer.data.Corpus;
-import io.alphadecay.trainer.data.DataException;
-import io.alphadecay.trainer.data.Dirs;
-import io.alphadecay.trainer.data.Hashes;
-import io.alphadecay.trainer.data.Split;
-import io.alphadecay.trainer.data.tokenizer.TextChunks;
-import io.alphadecay.trainer.data.tokenizer.TokenizerInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +11,13 @@ import java.util.Properties;
 import java.util.function.Consumer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.alphadecay.trainer.data.Corpus;
+import io.alphadecay.trainer.data.DataException;
+import io.alphadecay.trainer.data.Dirs;
+import io.alphadecay.trainer.data.Hashes;
+import io.alphadecay.trainer.data.Split;
+import io.alphadecay.trainer.data.tokenizer.TextChunks;
+import io.alphadecay.trainer.data.tokenizer.TokenizerInfo;
 
 /**
  * Both splits of a corpus tokenised once into {@code <home>/data/cache/<key>/{train,validation}.bin}, with each
@@ -57,7 +57,8 @@ public final class TokenCache {
     public static TokenCache ensure(Path home, Corpus corpus, TokenizerInfo tokenizer, Consumer<String> progress) {
         Path target = directory(home, corpus, tokenizer);
         try {
-            if (Files.isRegularFile(target.resolve(META)) && Files.isRegularFile(target.resolve(TRAIN))
+            if (Files.isRegularFile(target.resolve(META))
+                    && Files.isRegularFile(target.resolve(TRAIN))
                     && Files.isRegularFile(target.resolve(VALIDATION))) {
                 progress.accept("using the token cache " + target);
                 return new TokenCache(target, load(target));
@@ -67,13 +68,11 @@ public final class TokenCache {
             try {
                 build(temp, corpus, tokenizer, progress);
                 Dirs.publish(temp, target);
-            }
-            finally {
+            } finally {
                 Dirs.deleteRecursively(temp);
             }
             return new TokenCache(target, load(target));
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new DataException("Cannot build the token cache " + target + ": " + ex.getMessage(), ex);
         }
     }
@@ -91,15 +90,16 @@ public final class TokenCache {
 
     private static void build(Path directory, Corpus corpus, TokenizerInfo tokenizer, Consumer<String> progress)
             throws IOException {
-        progress.accept("tokenising " + corpus.describe() + " with " + tokenizer.file().getFileName() + "…");
+        progress.accept(
+                "tokenising " + corpus.describe() + " with " + tokenizer.file().getFileName() + "…");
         long start = System.nanoTime();
         int width = widthFor(tokenizer.vocabSize());
         try (HuggingFaceTokenizer hf = tokenizer.load();
                 TokenWriter train = new TokenWriter(directory.resolve(TRAIN), width);
                 TokenWriter validation = new TokenWriter(directory.resolve(VALIDATION), width)) {
             Encoder encoder = new Encoder(hf, tokenizer, progress);
-            corpus.forEach((split, document) ->
-                    encoder.add(split == Split.TRAIN ? train : validation, document.text()));
+            corpus.forEach(
+                    (split, document) -> encoder.add(split == Split.TRAIN ? train : validation, document.text()));
             encoder.flush();
             Properties meta = new Properties();
             meta.setProperty("format", FORMAT);
@@ -120,7 +120,8 @@ public final class TokenCache {
             try (OutputStream out = Files.newOutputStream(directory.resolve(META))) {
                 meta.store(out, "token cache");
             }
-            progress.accept(String.format("tokenised %d documents in %.1f s: %d training and %d validation tokens",
+            progress.accept(String.format(
+                    "tokenised %d documents in %.1f s: %d training and %d validation tokens",
                     train.documents() + validation.documents(), seconds, train.tokens(), validation.tokens()));
         }
     }
@@ -163,7 +164,9 @@ public final class TokenCache {
             if (texts.isEmpty()) {
                 return;
             }
-            List<long[]> encoded = texts.parallelStream().map(text -> hf.encode(text, false, false).getIds()).toList();
+            List<long[]> encoded = texts.parallelStream()
+                    .map(text -> hf.encode(text, false, false).getIds())
+                    .toList();
             for (int i = 0; i < encoded.size(); i++) {
                 TokenWriter target = targets.get(i);
                 for (long id : encoded.get(i)) {

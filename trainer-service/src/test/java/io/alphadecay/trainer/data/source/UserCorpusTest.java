@@ -1,8 +1,5 @@
 package io.alphadecay.trainer.data.source;
 
-import io.alphadecay.trainer.data.DataException;
-import io.alphadecay.trainer.data.Split;
-import io.alphadecay.trainer.data.TestData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
+import io.alphadecay.trainer.data.DataException;
+import io.alphadecay.trainer.data.Split;
+import io.alphadecay.trainer.data.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,18 +36,20 @@ class UserCorpusTest {
         Files.writeString(dir.resolve(".hidden.txt"), "skipped");
         Files.writeString(dir.resolve("notes.md"), "skipped");
         Files.createDirectories(dir.resolve("shards"));
-        Files.writeString(dir.resolve("shards/b.jsonl"),
+        Files.writeString(
+                dir.resolve("shards/b.jsonl"),
                 "{\"text\": \"json one\", \"url\": \"x\"}\n\n{\"text\": \"json \\u00e9 two\"}\n{\"text\": \"  \"}\n");
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve("shards/c.json.gz")))) {
             out.write("{\"text\": \"gzipped\", \"timestamp\": \"2019\"}\n".getBytes(StandardCharsets.UTF_8));
         }
         Map<String, String> texts = new LinkedHashMap<>();
         UserCorpus.open(dir).forEach((split, document) -> texts.put(document.id(), document.text()));
-        assertThat(texts).containsExactly(
-                Map.entry("a.txt", "first document\nline two"),
-                Map.entry("shards/b.jsonl:1", "json one"),
-                Map.entry("shards/b.jsonl:3", "json é two"),
-                Map.entry("shards/c.json.gz:1", "gzipped"));
+        assertThat(texts)
+                .containsExactly(
+                        Map.entry("a.txt", "first document\nline two"),
+                        Map.entry("shards/b.jsonl:1", "json one"),
+                        Map.entry("shards/b.jsonl:3", "json é two"),
+                        Map.entry("shards/c.json.gz:1", "gzipped"));
     }
 
     @Test
@@ -73,20 +75,24 @@ class UserCorpusTest {
         String before = UserCorpus.open(dir).fingerprint();
         assertThat(UserCorpus.open(dir).fingerprint()).isEqualTo(before);
         Files.writeString(file, "two");
-        Files.setLastModifiedTime(file, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 5000));
+        Files.setLastModifiedTime(
+                file, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 5000));
         assertThat(UserCorpus.open(dir).fingerprint()).isNotEqualTo(before);
     }
 
     @Test
     void reportsBadInputClearly() throws Exception {
         Files.writeString(dir.resolve("bad.jsonl"), "{\"text\": \"ok\"}\n{not json\n");
-        assertThatThrownBy(() -> UserCorpus.open(dir).forEach((s, d) -> { }))
-                .isInstanceOf(DataException.class).hasMessageContaining("bad.jsonl:2");
+        assertThatThrownBy(() -> UserCorpus.open(dir).forEach((s, d) -> {}))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("bad.jsonl:2");
         Files.writeString(dir.resolve("bad.jsonl"), "{\"content\": \"no text field\"}\n");
-        assertThatThrownBy(() -> UserCorpus.open(dir).forEach((s, d) -> { }))
-                .isInstanceOf(DataException.class).hasMessageContaining("no \"text\"");
+        assertThatThrownBy(() -> UserCorpus.open(dir).forEach((s, d) -> {}))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("no \"text\"");
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        assertThatThrownBy(() -> UserCorpus.open(empty)).isInstanceOf(DataException.class)
+        assertThatThrownBy(() -> UserCorpus.open(empty))
+                .isInstanceOf(DataException.class)
                 .hasMessageContaining("has no .txt");
     }
 }

@@ -1,11 +1,11 @@
 package io.alphadecay.trainer.data.tokenizer;
 
-import io.alphadecay.trainer.data.TestData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
 
+import io.alphadecay.trainer.data.TestData;
 import org.junit.jupiter.api.Test;
 
 class BpeTrainerTest {
@@ -51,8 +51,15 @@ class BpeTrainerTest {
     @Test
     void countsWordsWithTheGpt2Split() {
         Map<String, Long> counts = WordCounts.count(List.of("Hello world, it's  2024!\n\nHello"));
-        assertThat(counts).containsEntry("Hello", 2L).containsEntry(" world", 1L).containsEntry(",", 1L)
-                .containsEntry(" it", 1L).containsEntry("'s", 1L).containsEntry(" ", 1L).containsEntry(" 2024", 1L)
-                .containsEntry("!", 1L).containsEntry("\n", 2L);
+        assertThat(counts)
+                .containsEntry("Hello", 2L)
+                .containsEntry(" world", 1L)
+                .containsEntry(",", 1L)
+                .containsEntry(" it", 1L)
+                .containsEntry("'s", 1L)
+                .containsEntry(" ", 1L)
+                .containsEntry(" 2024", 1L)
+                .containsEntry("!", 1L)
+                .containsEntry("\n", 2L);
     }
 }

@@ -1,6 +1,5 @@
 package io.alphadecay.trainer.data.tokenizer;
 
-import io.alphadecay.trainer.data.TestData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.alphadecay.trainer.data.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,9 +49,16 @@ class TokenizerRoundTripTest {
 
     @Test
     void roundTripsArbitraryUnicodeExactly() {
-        List<String> samples = new ArrayList<>(List.of("", " ", "  leading and trailing  ", "tabs\tand\r\nCRLF\n",
-                "naïve café — “quotes” ½ ∑ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "日本語のテキスト、中文文本", "emoji 👩‍👩‍👧 🇫🇷 e\u0301",
-                "\u0000\u0001 control \u007f\u0085\u00a0nbsp\u2028sep", "it's they're we've I'm you'll he'd",
+        List<String> samples = new ArrayList<>(List.of(
+                "",
+                " ",
+                "  leading and trailing  ",
+                "tabs\tand\r\nCRLF\n",
+                "naïve café — “quotes” ½ ∑ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+                "日本語のテキスト、中文文本",
+                "emoji 👩‍👩‍👧 🇫🇷 e\u0301",
+                "\u0000\u0001 control \u007f\u0085\u00a0nbsp\u2028sep",
+                "it's they're we've I'm you'll he'd",
                 "    indented\n\n\n   lines   \n"));
         Random random = new Random(42);
         for (int n = 0; n < 200; n++) {
@@ -71,7 +78,8 @@ class TokenizerRoundTripTest {
             samples.add(s.toString());
         }
         for (String text : samples) {
-            assertThat(tokenizer.decode(encode(text), false)).as(Arrays.toString(text.codePoints().toArray()))
+            assertThat(tokenizer.decode(encode(text), false))
+                    .as(Arrays.toString(text.codePoints().toArray()))
                     .isEqualTo(text);
         }
     }
@@ -79,8 +87,8 @@ class TokenizerRoundTripTest {
     @Test
     void mergesCompressEnglish() {
         String text = TestData.english(99, 50_000); // text not seen in training
-        double tokensPerByte = (double) encode(text).length / text.getBytes(java.nio.charset.StandardCharsets.UTF_8)
-                .length;
+        double tokensPerByte =
+                (double) encode(text).length / text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         assertThat(tokensPerByte).isLessThan(0.35);
         assertThat(encode(" the")).hasSize(1);
     }
@@ -91,7 +99,8 @@ class TokenizerRoundTripTest {
         Random random = new Random(3);
         for (int i = 0; i < 400; i++) {
             text.append(TestData.english(i, 20 + random.nextInt(200)));
-            text.append(List.of("\n", "\n\n", " \n", "\n ", "\n\t", ".\n", "\n1", "\n\n\n").get(random.nextInt(8)));
+            text.append(List.of("\n", "\n\n", " \n", "\n ", "\n\t", ".\n", "\n1", "\n\n\n")
+                    .get(random.nextInt(8)));
         }
         String whole = text.toString();
         List<String> chunks = TextChunks.split(whole, 500);

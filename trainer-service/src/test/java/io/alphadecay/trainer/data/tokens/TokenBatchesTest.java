@@ -1,12 +1,12 @@
 package io.alphadecay.trainer.data.tokens;
 
-import io.alphadecay.trainer.data.DataException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
 
+import io.alphadecay.trainer.data.DataException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,7 +80,9 @@ class TokenBatchesTest {
     void validationWindowsAreFixedSpreadAndDisjoint() {
         List<int[][]> first = TokenBatches.spread(tokens, 4, 99, 5);
         assertThat(first).hasSize(5);
-        assertThat(TokenBatches.spread(tokens, 4, 99, 5)).usingRecursiveComparison().isEqualTo(first);
+        assertThat(TokenBatches.spread(tokens, 4, 99, 5))
+                .usingRecursiveComparison()
+                .isEqualTo(first);
         int previous = -100;
         for (int[][] batch : first) {
             for (int[] row : batch) {
@@ -96,7 +98,8 @@ class TokenBatchesTest {
     @Test
     void aSmallValidationSplitGivesFewerWholeBatches() {
         assertThat(TokenBatches.spread(tokens, 10, 99, 50)).hasSize(10);
-        assertThatThrownBy(() -> TokenBatches.spread(tokens, 200, 99, 1)).isInstanceOf(DataException.class)
+        assertThatThrownBy(() -> TokenBatches.spread(tokens, 200, 99, 1))
+                .isInstanceOf(DataException.class)
                 .hasMessageContaining("fewer than one batch");
         assertThatThrownBy(() -> new TokenBatches(tokens, 1, 1, N)).isInstanceOf(DataException.class);
     }
