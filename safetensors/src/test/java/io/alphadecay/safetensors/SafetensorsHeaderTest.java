@@ -10,21 +10,21 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 
+import io.alphadecay.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 class SafetensorsHeaderTest {
 
     @Test
     void readsTheGoldenHeaderInDataOrder() throws Exception {
-        try (InputStream in = Files.newInputStream(TestFiles.golden("golden-small.safetensors"))) {
+        try (InputStream in = Files.newInputStream(Fixtures.golden("golden-small.safetensors"))) {
             SafetensorsHeader header = SafetensorsHeader.read(in, 1 << 20);
 
             assertThat(header.metadata()).containsEntry("run_id", "golden").containsEntry("step", "500");
             assertThat(header.tensors()).hasSize(9);
             assertThat(header.tensors().get(0).name()).isEqualTo("model.embed_tokens.weight");
             assertThat(header.tensors()).extracting(TensorInfo::dtype).contains(DType.F32, DType.BF16, DType.F16);
-            assertThat(header.dataBytes())
-                    .isEqualTo(Files.size(TestFiles.golden("golden-small.safetensors")) - 8 - 960);
+            assertThat(header.dataBytes()).isEqualTo(Files.size(Fixtures.golden("golden-small.safetensors")) - 8 - 960);
         }
     }
 

@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -28,16 +26,5 @@ final class TestFiles {
                 .put(headerJson)
                 .put(data)
                 .array();
-    }
-
-    /** The shared golden checkpoint written by an independent implementation. */
-    static Path golden(String file) {
-        Path path = Path.of("..", "..", "shared", "fixtures", "esd", file);
-        if (!Files.exists(path)) {
-            throw new IllegalStateException(
-                    "The golden fixture " + path.toAbsolutePath().normalize()
-                            + " is missing: the shared folder must sit beside the repository");
-        }
-        return path;
     }
 }

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import io.alphadecay.testing.Fixtures;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Builds safetensors files in memory for tests. */
@@ -83,12 +83,6 @@ public final class CheckpointBuilder {
 
     /** The shared golden checkpoint written by an independent implementation. */
     public static Path golden(String file) {
-        Path path = Path.of("..", "..", "shared", "fixtures", "esd", file);
-        if (!Files.exists(path)) {
-            throw new IllegalStateException(
-                    "The golden fixture " + path.toAbsolutePath().normalize()
-                            + " is missing: the shared folder must sit beside the repository");
-        }
-        return path;
+        return Fixtures.golden(file);
     }
 }

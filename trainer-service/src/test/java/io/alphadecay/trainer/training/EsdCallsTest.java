@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +19,7 @@ import io.alphadecay.api.client.EsdClient;
 import io.alphadecay.api.client.Refused;
 import io.alphadecay.api.client.RetryPolicy;
 import io.alphadecay.api.client.Unavailable;
+import io.alphadecay.testing.Fixtures;
 import io.alphadecay.testing.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,8 +42,7 @@ class EsdCallsTest {
 
     @Test
     void streamsACheckpointAndReadsTheDecays() throws Exception {
-        byte[] golden =
-                Files.readAllBytes(Path.of("..", "..", "shared", "fixtures", "esd", "golden-small.safetensors"));
+        byte[] golden = Files.readAllBytes(Fixtures.golden("golden-small.safetensors"));
         EsdClient client =
                 new EsdClient(esd.url(), ServiceProcess.SERVICE_TOKEN, Duration.ofSeconds(60), RetryPolicy.NONE);
 
@@ -84,8 +83,7 @@ class EsdCallsTest {
 
     @Test
     void aBusyEsdServiceIsAskedAgainAfterItsRetryAfter() throws Exception {
-        byte[] golden =
-                Files.readAllBytes(Path.of("..", "..", "shared", "fixtures", "esd", "golden-small.safetensors"));
+        byte[] golden = Files.readAllBytes(Fixtures.golden("golden-small.safetensors"));
         // The esd-service takes two analyses at once (its default); two stalled uploads hold both slots.
         CountDownLatch release = new CountDownLatch(1);
         EsdClient holder =
