@@ -3,6 +3,7 @@ package io.alphadecay.control.config;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.alphadecay.common.security.AuthProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,7 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record AlphadecayProperties(
         @DefaultValue("./.alphadecay") Path home,
         @DefaultValue Db db,
-        @DefaultValue Auth auth,
+        @DefaultValue AuthProperties auth,
         @DefaultValue Leases leases,
         @DefaultValue Limits limits,
         @DefaultValue MetricReads metricReads,
@@ -30,17 +31,6 @@ public record AlphadecayProperties(
 
         public boolean embedded() {
             return url == null || url.isBlank();
-        }
-    }
-
-    /** Empty tokens are generated once and kept under {@code home/secrets}, readable by the owner only. */
-    public record Auth(
-            @DefaultValue("") String operatorToken,
-            @DefaultValue("") String serviceToken) {
-
-        @Override
-        public String toString() {
-            return "Auth[tokens redacted]";
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.alphadecay.api.model.LlamaModules;
+import io.alphadecay.common.security.AuthProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -12,20 +13,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("alphadecay")
 public record EsdProperties(
         @DefaultValue("./.alphadecay") Path home,
-        @DefaultValue Auth auth,
+        @DefaultValue AuthProperties auth,
         @DefaultValue("http://localhost:8080") URI controlApiUrl,
         @DefaultValue Analysis analysis,
         @DefaultValue Report report) {
-
-    public record Auth(
-            @DefaultValue("") String operatorToken,
-            @DefaultValue("") String serviceToken) {
-
-        @Override
-        public String toString() {
-            return "Auth[tokens redacted]";
-        }
-    }
 
     /**
      * {@code workers} 0 means one per core. {@code include}/{@code exclude} are regular expressions over parameter

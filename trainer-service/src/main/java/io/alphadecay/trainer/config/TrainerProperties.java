@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.alphadecay.common.security.AuthProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,20 +12,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("alphadecay")
 public record TrainerProperties(
         @DefaultValue("./.alphadecay") Path home,
-        @DefaultValue Auth auth,
+        @DefaultValue AuthProperties auth,
         @DefaultValue("http://localhost:8080") URI controlApiUrl,
         @DefaultValue("http://localhost:8081") URI esdUrl,
         @DefaultValue Worker worker) {
-
-    public record Auth(
-            @DefaultValue("") String operatorToken,
-            @DefaultValue("") String serviceToken) {
-
-        @Override
-        public String toString() {
-            return "Auth[tokens redacted]";
-        }
-    }
 
     /**
      * {@code id} empty means host name and process id. {@code slots} is the number of runs trained at once (one per
