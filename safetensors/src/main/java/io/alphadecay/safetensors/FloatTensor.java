@@ -7,11 +7,7 @@ import java.nio.FloatBuffer;
 public record FloatTensor(String name, long[] shape, float[] data) implements WritableTensor {
 
     public FloatTensor {
-        long n = 1;
-        for (long d : shape) {
-            n *= d;
-        }
-        if (n != data.length) {
+        if (TensorInfo.elements(shape) != data.length) {
             throw new IllegalArgumentException(name + ": " + data.length + " values do not fill its shape");
         }
     }

@@ -10,6 +10,11 @@ public record TensorInfo(String name, DType dtype, long[] shape, long begin, lon
     }
 
     public long elements() {
+        return elements(shape);
+    }
+
+    /** The number of values a shape holds: 1 for a scalar's empty shape. */
+    public static long elements(long[] shape) {
         long n = 1;
         for (long d : shape) {
             n *= d;

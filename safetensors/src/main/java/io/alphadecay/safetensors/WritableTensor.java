@@ -22,10 +22,6 @@ public interface WritableTensor {
     }
 
     default long elements() {
-        long n = 1;
-        for (long d : shape()) {
-            n *= d;
-        }
-        return n;
+        return TensorInfo.elements(shape());
     }
 }

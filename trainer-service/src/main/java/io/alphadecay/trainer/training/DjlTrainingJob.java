@@ -24,9 +24,6 @@ import io.alphadecay.trainer.training.TrainingCheckpoints.TrainerState;
  */
 public final class DjlTrainingJob implements TrainingJob {
 
-    /** A lone non-finite step is skipped; this many in a row mean the run has diverged. */
-    static final int MAX_NON_FINITE_STEPS_IN_A_ROW = TrainingStep.MAX_NON_FINITE_STEPS_IN_A_ROW;
-
     private final Run run;
     private final RunConfig config;
     private final Path home;

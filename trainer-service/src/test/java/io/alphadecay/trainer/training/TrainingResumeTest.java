@@ -177,9 +177,9 @@ class TrainingResumeTest {
 
         assertThatThrownBy(() -> job(UUID.randomUUID(), config).run(control))
                 .isInstanceOf(ArithmeticException.class)
-                .hasMessageContaining(DjlTrainingJob.MAX_NON_FINITE_STEPS_IN_A_ROW + " steps in a row")
+                .hasMessageContaining(TrainingStep.MAX_NON_FINITE_STEPS_IN_A_ROW + " steps in a row")
                 .hasMessageContaining("diverged");
-        int skipped = DjlTrainingJob.MAX_NON_FINITE_STEPS_IN_A_ROW - 1;
+        int skipped = TrainingStep.MAX_NON_FINITE_STEPS_IN_A_ROW - 1;
         assertThat(control.events)
                 .filteredOn(e -> e.contains("skipped"))
                 .hasSize(skipped)
